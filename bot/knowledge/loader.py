@@ -1,0 +1,271 @@
+"""Read knowledge/ into validated models, reporting every problem as file:line: field: message."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from bot.knowledge.schema import Check, Concept, ConceptFile, Service, Tool, Topic, Vocabulary
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge directory cannot be loaded; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    directory: Path
+    services: dict[str, Service]
+    concepts: dict[str, Concept]
+    topics: dict[str, Topic]
+    tools: dict[str, Tool]
+    checks: dict[str, Check]
+    vocabulary: Vocabulary
+
+
+@dataclass
+class _Document:
+    """One parsed YAML file: its data and its node tree, kept to map error paths to lines."""
+
+    path: Path
+    label: str
+    data: Any
+    node: yaml.Node | None
+
+    def line_of(self, loc: Loc) -> int:
+        node, line = self.node, 1
+        for part in loc:
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+            node = _child(node, part)
+        return node.start_mark.line + 1 if node is not None else line
+
+
+def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == str(part):
+                return value_node
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]
+    return None
+
+
+@dataclass
+class _Reader:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(self, doc: _Document, loc: Loc, message: str) -> None:
+        name = ".".join(str(p) for p in loc) or "(file)"
+        self.problems.append(Problem(doc.label, doc.line_of(loc), name, message))
+
+    def parse(self, path: Path) -> _Document | None:
+        label = str(path.relative_to(self.root.parent)) if path.is_relative_to(self.root.parent) else str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Problem(label, 1, "(file)", f"cannot read: {exc}"))
+            return None
+        try:
+            loader = yaml.SafeLoader(text)
+            try:
+                node = loader.get_single_node()
+                data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else 1
+            reason = getattr(exc, "problem", None) or str(exc)
+            self.problems.append(Problem(label, line, "(yaml)", f"invalid YAML: {reason}"))
+            return None
+        return _Document(path, label, data, node)
+
+    def validate(self, doc: _Document, adapter: TypeAdapter[Any]) -> Any:
+        try:
+            return adapter.validate_python(doc.data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                self.report(doc, tuple(error["loc"]), _message(error))
+            return None
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error["type"] == "literal_error":
+        return f"{error['input']!r} is not one of {error['ctx']['expected']}"
+    if error["type"] == "string_pattern_mismatch" and "https" in error["ctx"]["pattern"]:
+        return f"{error['input']!r} is not an https URL"
+    return str(error["msg"])
+
+
+_SERVICE = TypeAdapter(Service)
+_CONCEPTS = TypeAdapter(ConceptFile)
+_TOPICS = TypeAdapter(dict[str, Topic])
+_TOOLS = TypeAdapter(dict[str, Tool])
+_CHECKS = TypeAdapter(dict[str, Check])
+_VOCABULARY = TypeAdapter(Vocabulary)
+
+
+def compact(text: str) -> str:
+    """The form aliases are compared in: lower case letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def load_knowledge(directory: Path | str = DEFAULT_DIR) -> Knowledge:
+    """Load and cross-check every file; raise KnowledgeError listing all problems found."""
+    root = Path(directory)
+    reader = _Reader(root)
+    if not root.is_dir():
+        raise KnowledgeError([Problem(str(root), 1, "(directory)", "knowledge directory not found")])
+
+    topic_doc, topics = _load_doc(reader, root / "topics.yaml", _TOPICS)
+    topics = topics or {}
+    tools = _load_one(reader, root / "tools.yaml", _TOOLS) or {}
+    vocabulary = _load_one(reader, root / "vocabulary.yaml", _VOCABULARY)
+    concept_doc, concept_file = _load_doc(reader, root / "model.yaml", _CONCEPTS)
+    checks = _load_checks(reader, root / "checks")
+    services, service_docs = _load_services(reader, root / "services")
+
+    refs = _References(reader, topics, tools, checks)
+    for key, topic in topics.items():
+        if topic.broader and topic.broader not in topics:
+            reader.report(topic_doc, (key, "broader"), f"unknown topic {topic.broader!r}")
+    concepts: dict[str, Concept] = {}
+    if concept_doc and concept_file:
+        for i, concept in enumerate(concept_file.concepts):
+            refs.check_topic(concept_doc, ("concepts", i, "topic"), concept.topic)
+            refs.check_tools(concept_doc, ("concepts", i, "tools"), concept.tools)
+            if concept.topic in concepts:
+                reader.report(concept_doc, ("concepts", i, "topic"), f"duplicate concept topic {concept.topic!r}")
+            concepts[concept.topic] = concept
+    for key, doc in service_docs.items():
+        refs.check_service(doc, services[key])
+    _check_aliases(reader, services, service_docs)
+
+    if reader.problems:
+        raise KnowledgeError(reader.problems)
+    assert vocabulary is not None
+    return Knowledge(root, services, concepts, topics, tools, checks, vocabulary)
+
+
+def _load_doc(reader: _Reader, path: Path, adapter: TypeAdapter[Any]) -> tuple[_Document | None, Any]:
+    if not path.exists():
+        reader.problems.append(Problem(path.name, 1, "(file)", "required file is missing"))
+        return None, None
+    doc = reader.parse(path)
+    return (doc, reader.validate(doc, adapter)) if doc else (None, None)
+
+
+def _load_one(reader: _Reader, path: Path, adapter: TypeAdapter[Any]) -> Any:
+    return _load_doc(reader, path, adapter)[1]
+
+
+def _load_checks(reader: _Reader, directory: Path) -> dict[str, Check]:
+    checks: dict[str, Check] = {}
+    docs: dict[str, _Document] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        doc, loaded = _load_doc(reader, path, _CHECKS)
+        for check_id, check in (loaded or {}).items():
+            if check_id in checks:
+                reader.report(doc, (check_id,), f"check {check_id!r} is already defined in {docs[check_id].label}")
+                continue
+            checks[check_id] = check
+            docs[check_id] = doc
+    return checks
+
+
+def _load_services(reader: _Reader, directory: Path) -> tuple[dict[str, Service], dict[str, _Document]]:
+    services: dict[str, Service] = {}
+    docs: dict[str, _Document] = {}
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        reader.problems.append(Problem(str(directory.name), 1, "(directory)", "no service files found"))
+    for path in paths:
+        doc, service = _load_doc(reader, path, _SERVICE)
+        if service is None:
+            continue
+        if service.key != path.stem:
+            reader.report(doc, ("key",), f"key {service.key!r} must match the file name {path.stem!r}")
+            continue
+        services[service.key] = service
+        docs[service.key] = doc
+    return services, docs
+
+
+@dataclass
+class _References:
+    """Checks that keys used in one file are defined in the catalogue files."""
+
+    reader: _Reader
+    topics: dict[str, Topic]
+    tools: dict[str, Tool]
+    checks: dict[str, Check]
+
+    def check_topic(self, doc: _Document, loc: Loc, topic: str) -> None:
+        if topic not in self.topics:
+            self.reader.report(doc, loc, f"unknown topic {topic!r} (see topics.yaml)")
+
+    def check_tools(self, doc: _Document, loc: Loc, tools: Iterable[str]) -> None:
+        for i, tool in enumerate(tools):
+            if tool not in self.tools:
+                self.reader.report(doc, (*loc, i), f"unknown tool key {tool!r} (see tools.yaml)")
+
+    def check_verify(self, doc: _Document, loc: Loc, check_ids: Iterable[str]) -> None:
+        for i, check_id in enumerate(check_ids):
+            if check_id not in self.checks:
+                self.reader.report(doc, (*loc, i), f"unknown check {check_id!r} (see checks/)")
+
+    def check_service(self, doc: _Document, service: Service) -> None:
+        for i, item in enumerate(service.responsibilities):
+            self.check_topic(doc, ("responsibilities", i, "topic"), item.topic)
+            self.check_tools(doc, ("responsibilities", i, "tools"), item.tools)
+            self.check_verify(doc, ("responsibilities", i, "verify"), item.verify)
+        for i, misconfig in enumerate(service.misconfigurations):
+            self.check_tools(doc, ("misconfigurations", i, "tools"), misconfig.tools)
+            self.check_verify(doc, ("misconfigurations", i, "verify"), misconfig.verify)
+
+
+def _check_aliases(reader: _Reader, services: dict[str, Service], docs: dict[str, _Document]) -> None:
+    """Every name a service answers to must lead to that service alone."""
+    owner_of: dict[str, str] = {}
+    for key, service in services.items():
+        names = [(("key",), key), (("name",), service.name)]
+        names += [(("aliases", i), alias) for i, alias in enumerate(service.aliases)]
+        seen_here: set[str] = set()
+        for loc, name in names:
+            form = compact(name)
+            if not form:
+                reader.report(docs[key], loc, f"alias {name!r} has no letters or digits")
+            elif form in owner_of and owner_of[form] != key:
+                reader.report(docs[key], loc, f"alias {name!r} is also used by service {owner_of[form]!r}")
+            elif form in seen_here and loc[0] == "aliases":
+                reader.report(docs[key], loc, f"alias {name!r} is listed twice")
+            owner_of.setdefault(form, key)
+            seen_here.add(form)
