@@ -1,20 +1,190 @@
-"""srm command line (work in progress)."""
+"""The `srm` command: ask questions, browse services, validate knowledge, run the bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
 
-from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge.report import authoring_warnings, coverage
+from bot.matching.matcher import Matcher
+from bot.render.text import render_answer, render_service, render_service_list
+from bot.render.views import answer_to_dict
+from bot.settings import Settings, SettingsError
+
+PROMPT = "srm> "
+CONSOLE_BANNER = (
+    'srm-bot offline console: ask who owns a security duty on AWS (e.g. "who patches RDS?"), '
+    "or name a service. Ctrl-D or 'quit' to leave."
+)
+CONNECT_HINT = (
+    "No Slack credentials found: running the offline console. To connect, set SLACK_BOT_TOKEN with "
+    "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); see README."
+)
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["validate"]:
+class CliError(Exception):
+    """A user-facing failure: printed as one line on stderr, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="srm", description="Who secures what on AWS? Answers from a cited knowledge base."
+    )
+    parser.add_argument(
+        "--knowledge", metavar="DIR", type=Path, help="knowledge directory (default: SRM_KNOWLEDGE_DIR or ./knowledge)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer one question (or a file of them)")
+    ask.add_argument("text", nargs="*", help="the question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--batch", metavar="FILE", type=Path, help="one question per line; JSON Lines out (with --json)")
+
+    service = commands.add_parser("service", help="summary of one service")
+    service.add_argument("key", help="service key or alias, e.g. s3, postgres")
+    service.add_argument("--json", action="store_true", help="print JSON")
+
+    listing = commands.add_parser("list", help="list the services the bot knows")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    validate = commands.add_parser("validate", help="check the knowledge files; exit 1 on problems")
+    validate.add_argument("directory", nargs="?", type=Path, help="knowledge directory to check")
+    validate.add_argument("--strict", action="store_true", help="treat authoring warnings as problems")
+
+    commands.add_parser("console", help="interactive offline console")
+
+    serve = commands.add_parser("serve", help="run the Slack bot (offline console without credentials)")
+    serve.add_argument("--http", action="store_true", help="HTTP mode instead of Socket Mode")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        directory = args.knowledge or settings.knowledge_dir
+        if args.command == "validate":
+            return _validate(args.directory or directory, args.strict)
+        command = args.command or "serve"
+        if command == "serve":
+            return _serve(settings, directory, args)
+        matcher = Matcher(_load(directory))
+        if command == "ask":
+            return _ask(matcher, args)
+        if command == "service":
+            return _service(matcher, args.key, args.json)
+        if command == "list":
+            return _list(matcher.knowledge, args.json)
+        return run_console(matcher, sys.stdin, sys.stdout)
+    except (CliError, SettingsError) as exc:
+        print(f"srm: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load(directory: Path) -> Knowledge:
+    try:
+        return load_knowledge(directory)
+    except KnowledgeError as exc:
+        first = exc.problems[0]
+        more = f" (and {len(exc.problems) - 1} more; run 'srm validate {directory}')" if len(exc.problems) > 1 else ""
+        raise CliError(f"cannot load knowledge from {directory}: {first}{more}") from None
+
+
+def _validate(directory: Path, strict: bool) -> int:
+    try:
+        knowledge = load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    warnings = authoring_warnings(knowledge)
+    for warning in warnings:
+        print(f"warning: {warning}")
+    print(coverage(knowledge))
+    return 1 if strict and warnings else 0
+
+
+def _ask(matcher: Matcher, args: argparse.Namespace) -> int:
+    if args.batch:
         try:
-            k = load_knowledge(*argv[1:2])
-        except KnowledgeError as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        print(f"ok: {len(k.services)} services")
+            lines = args.batch.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"cannot read {args.batch}: {exc}") from None
+        for line in lines:
+            if line.strip():
+                _print_answer(matcher, line, args.json)
         return 0
-    return 2
+    question = " ".join(args.text).strip()
+    if not question:
+        raise CliError('empty question; usage: srm ask "who patches RDS?"')
+    _print_answer(matcher, question, args.json)
+    return 0
+
+
+def _print_answer(matcher: Matcher, question: str, as_json: bool) -> None:
+    answer = matcher.match(question)
+    if as_json:
+        print(json.dumps(answer_to_dict(matcher.knowledge, answer), ensure_ascii=False))
+    else:
+        print(render_answer(matcher.knowledge, answer))
+
+
+def _service(matcher: Matcher, name: str, as_json: bool) -> int:
+    service = matcher.service_by_name(name)
+    if service is None:
+        similar = ", ".join(s.key for s in matcher.similar_services(name))
+        hint = f"; did you mean: {similar}?" if similar else "; run 'srm list'"
+        raise CliError(f"unknown service {name!r}{hint}")
+    if as_json:
+        print(json.dumps(service.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print(render_service(matcher.knowledge, service))
+    return 0
+
+
+def _list(knowledge: Knowledge, as_json: bool) -> int:
+    if as_json:
+        rows = [
+            {"key": s.key, "name": s.name, "model": s.model}
+            for s in sorted(knowledge.services.values(), key=lambda s: s.key)
+        ]
+        print(json.dumps(rows, indent=2))
+    else:
+        print(render_service_list(knowledge))
+    return 0
+
+
+def run_console(matcher: Matcher, stdin: TextIO, stdout: TextIO) -> int:
+    """Answer each line as the bot would answer a direct message."""
+    interactive = stdin.isatty()
+    if interactive:
+        print(CONSOLE_BANNER, file=stdout)
+    while True:
+        if interactive:
+            print(PROMPT, end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line or line.strip().lower() in ("quit", "exit"):
+            return 0
+        if line.strip():
+            print(render_answer(matcher.knowledge, matcher.match(line)), file=stdout, flush=True)
+            print(file=stdout)
+
+
+def _serve(settings: Settings, directory: Path, args: argparse.Namespace) -> int:
+    if not settings.has_slack_credentials:
+        print(CONNECT_HINT, file=sys.stderr)
+        return run_console(Matcher(_load(directory)), sys.stdin, sys.stdout)
+    raise CliError("Slack mode is not available in this build yet")
 
 
 if __name__ == "__main__":

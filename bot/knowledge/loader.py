@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from bot.knowledge.schema import Check, Concept, ConceptFile, Service, Tool, Topic, Vocabulary
+from bot.matching.text import compact
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 
@@ -133,11 +133,6 @@ _CHECKS = TypeAdapter(dict[str, Check])
 _VOCABULARY = TypeAdapter(Vocabulary)
 
 
-def compact(text: str) -> str:
-    """The form aliases are compared in: lower case letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 def load_knowledge(directory: Path | str = DEFAULT_DIR) -> Knowledge:
     """Load and cross-check every file; raise KnowledgeError listing all problems found."""
     root = Path(directory)
@@ -253,19 +248,15 @@ class _References:
 
 
 def _check_aliases(reader: _Reader, services: dict[str, Service], docs: dict[str, _Document]) -> None:
-    """Every name a service answers to must lead to that service alone."""
+    """Every name a service answers to (and its key) must lead to that service alone."""
     owner_of: dict[str, str] = {}
     for key, service in services.items():
         names = [(("key",), key), (("name",), service.name)]
         names += [(("aliases", i), alias) for i, alias in enumerate(service.aliases)]
-        seen_here: set[str] = set()
         for loc, name in names:
             form = compact(name)
             if not form:
                 reader.report(docs[key], loc, f"alias {name!r} has no letters or digits")
-            elif form in owner_of and owner_of[form] != key:
+            elif owner_of.get(form, key) != key:
                 reader.report(docs[key], loc, f"alias {name!r} is also used by service {owner_of[form]!r}")
-            elif form in seen_here and loc[0] == "aliases":
-                reader.report(docs[key], loc, f"alias {name!r} is listed twice")
             owner_of.setdefault(form, key)
-            seen_here.add(form)

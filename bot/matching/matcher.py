@@ -1,0 +1,349 @@
+"""Question -> Answer: find the service and the duty a message is about, and who owns it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.loader import Knowledge
+from bot.knowledge.schema import Concept, Responsibility, Service
+from bot.matching.answer import Answer, Suggestion
+from bot.matching.text import clean_question, compact, stem, words
+from bot.matching.vocabulary import MIN_FUZZY_LENGTH, Indexes, build_indexes
+
+HELP_TEXT = (
+    'Ask me who owns a security duty on AWS, e.g. "who patches RDS?", "do I encrypt S3 or does AWS?", '
+    'or name a service for its summary ("ec2").'
+)
+DECLINE_OTHER_CLOUD = "I only know the AWS Shared Responsibility Model, not other clouds."
+DECLINE_OFF_TOPIC = "That is not a question about who secures what on AWS, so I will leave it to a human."
+DECLINE_UNKNOWN = "I could not find an AWS service or security duty in that question."
+TRUNCATED_NOTE = "Your question was longer than 1,000 characters; I read only the start of it."
+
+FUZZY_PENALTY = 0.85
+WEAK_TOPIC_PENALTY = 0.85
+FALLBACK_TOPIC_PENALTY = 0.7
+SAME, NARROWER, BROADER, SIBLING = range(4)
+
+
+@dataclass(frozen=True)
+class ServiceHit:
+    key: str
+    start: int
+    length: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a question contains, before deciding how to answer it."""
+
+    services: list[ServiceHit]
+    topics: list[tuple[str, float]]  # best first
+    has_cue: bool
+    greeting_only: bool
+    other_cloud: bool
+    off_topic: bool
+    content_words: int
+
+
+class Matcher:
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self.index: Indexes = build_indexes(knowledge)
+
+    # --- reading ------------------------------------------------------------------------------
+    def read(self, text: str) -> Reading:
+        tokens = words(text)
+        services, used = self._find_services(tokens)
+        stems = [self._known_stem(t) for i, t in enumerate(tokens) if i not in used]
+        present = set(stems)
+        index = self.index
+        content = [s for s in stems if s not in index.stopwords]
+        greeting_stems = set().union(*[g for g in index.greetings if g <= present]) if present else set()
+        return Reading(
+            services=services,
+            topics=self._score_topics(present),
+            has_cue=any(c <= present for c in index.cues),
+            greeting_only=bool(greeting_stems) and all(s in greeting_stems for s in content),
+            other_cloud=any(c <= present for c in index.other_clouds),
+            off_topic=any(c <= present for c in index.off_topic),
+            content_words=len(content),
+        )
+
+    def _find_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
+        hits: list[ServiceHit] = []
+        used: set[int] = set()
+        aliases = self.index.aliases
+        for length in range(min(self.index.max_alias_words, len(tokens)), 0, -1):
+            for start in range(len(tokens) - length + 1):
+                span = range(start, start + length)
+                if used.intersection(span):
+                    continue
+                key = aliases.get("".join(tokens[start : start + length]))
+                if key:
+                    hits.append(ServiceHit(key, start, length, exact=True))
+                    used.update(span)
+        for length in (2, 1):
+            for start in range(len(tokens) - length + 1):
+                span = range(start, start + length)
+                joined = "".join(tokens[start : start + length])
+                if (
+                    used.intersection(span)
+                    or len(joined) < MIN_FUZZY_LENGTH
+                    or self._is_known(tokens[start : start + length])
+                ):
+                    continue
+                near = self.index.alias_words.nearest(joined)
+                if near:
+                    hits.append(ServiceHit(aliases[near], start, length, exact=False))
+                    used.update(span)
+        hits.sort(key=lambda h: h.start)
+        return hits, used
+
+    def _is_known(self, tokens: list[str]) -> bool:
+        return all(stem(t) in self.index.known_stems for t in tokens)
+
+    def _known_stem(self, token: str) -> str:
+        stemmed = stem(token)
+        if stemmed in self.index.known_stems or len(token) < MIN_FUZZY_LENGTH or token.isdigit():
+            return stemmed
+        near = self.index.topic_words.nearest(token)
+        return stem(near) if near else stemmed
+
+    def _score_topics(self, present: set[str]) -> list[tuple[str, float]]:
+        scores: dict[str, float] = {}
+        for s in present:
+            for topic, phrase in self.index.phrases_by_stem.get(s, ()):
+                if phrase.weight > scores.get(topic, 0) and phrase.stems <= present:
+                    scores[topic] = phrase.weight
+        topics = self.knowledge.topics
+        boosted = {}
+        for key, score in scores.items():
+            broader = topics[key].broader
+            boosted[key] = score + (0.5 * scores[broader] if broader in scores else 0)
+        return sorted(boosted.items(), key=lambda kv: (-kv[1], topics[kv[0]].broader is None))
+
+    # --- answering ----------------------------------------------------------------------------
+    def match(self, question: str) -> Answer:
+        text, truncated = clean_question(question)
+        answer = self._answer(text, self.read(text))
+        if truncated:
+            note = f"{answer.message} {TRUNCATED_NOTE}" if answer.message else TRUNCATED_NOTE
+            answer = replace(answer, truncated=True, message=note)
+        return answer
+
+    def _answer(self, text: str, reading: Reading) -> Answer:
+        if reading.other_cloud:
+            return Answer(text, "out_of_scope", "decline", message=DECLINE_OTHER_CLOUD)
+        if not reading.services and not reading.topics:
+            if reading.greeting_only or reading.content_words == 0:
+                return Answer(text, "out_of_scope", "help", message=HELP_TEXT)
+            return Answer(text, "out_of_scope", "decline", message=DECLINE_UNKNOWN)
+        if reading.off_topic and not (reading.has_cue and reading.topics):
+            return Answer(text, "out_of_scope", "decline", message=DECLINE_OFF_TOPIC)
+        if not reading.services:
+            return self._topic_only(text, reading)
+        service, others, confidence = self._pick_service(reading)
+        if not reading.topics:
+            return self._service_only(text, service, reading, confidence)
+        return self._service_and_topic(text, service, others, reading, confidence)
+
+    def _pick_service(self, reading: Reading) -> tuple[Service, list[Service], float]:
+        """The service the question is about; a service named only as a tool of another yields."""
+        services = self.knowledge.services
+        named = list(dict.fromkeys(h.key for h in reading.services))
+        exact = {h.key for h in reading.services if h.exact}
+        primary = named[0]
+        if len(named) > 1 and reading.topics:
+            tool_like = set()
+            for key in named:
+                for other in named:
+                    item = self._item_for(services[other], reading.topics)
+                    if other != key and item and key in item[0].tools:
+                        tool_like.add(key)
+            remaining = [k for k in named if k not in tool_like] or named
+            primary = remaining[0]
+        confidence = 1.0 if primary in exact else FUZZY_PENALTY
+        return services[primary], [services[k] for k in named if k != primary], confidence
+
+    def _item_for(self, service: Service, ranked: list[tuple[str, float]]) -> tuple[Responsibility, str, float] | None:
+        """Best item of a service for the ranked topics: the topic itself, a narrower one, a broader one."""
+        for rank, (topic, _score) in enumerate(ranked):
+            ranked_items = [
+                (self._closeness(item.topic, topic), i, item) for i, item in enumerate(service.responsibilities)
+            ]
+            candidates = [(c, i, item) for c, i, item in ranked_items if c is not None]
+            if candidates:
+                closeness, _i, item = min(candidates, key=lambda c: (c[0], c[1]))
+                fit = 1.0 if rank == 0 and closeness <= NARROWER else FALLBACK_TOPIC_PENALTY
+                return item, topic, fit
+        return None
+
+    def _closeness(self, item_topic: str, asked: str) -> int | None:
+        """How well an item's topic answers the asked topic: same, narrower, broader, sibling, or not."""
+        topics = self.knowledge.topics
+        broader = topics[asked].broader
+        if item_topic == asked:
+            return SAME
+        if topics[item_topic].broader == asked:
+            return NARROWER
+        if broader is not None and item_topic == broader:
+            return BROADER
+        if broader is not None and topics[item_topic].broader == broader:
+            return SIBLING
+        return None
+
+    def _topic_strength(self, reading: Reading) -> float:
+        best = reading.topics[0][1]
+        return 1.0 if reading.has_cue or best >= 2 else WEAK_TOPIC_PENALTY
+
+    def _service_and_topic(
+        self, text: str, service: Service, others: list[Service], reading: Reading, confidence: float
+    ) -> Answer:
+        found = self._item_for(service, reading.topics)
+        if found is None:
+            return self._missing_item(text, service, reading, confidence)
+        item, _asked, fit = found
+        confidence *= fit * self._topic_strength(reading)
+        suggestions = self._item_suggestions(service, item, reading, others)
+        if others and not any(o.key in item.tools for o in others):
+            return Answer(
+                text,
+                "ambiguous",
+                "item",
+                service=service.key,
+                topic=item.topic,
+                item=item,
+                confidence=round(confidence * 0.6, 2),
+                suggestions=suggestions,
+            )
+        return Answer(
+            text,
+            "answered",
+            "item",
+            service=service.key,
+            topic=item.topic,
+            owner=item.owner,
+            category=item.category,
+            tools=item.tools,
+            sources=item.sources,
+            item=item,
+            confidence=round(confidence, 2),
+            suggestions=suggestions,
+        )
+
+    def _missing_item(self, text: str, service: Service, reading: Reading, confidence: float) -> Answer:
+        """The service has no item on this duty: answer only what holds for every service."""
+        topic = reading.topics[0][0]
+        concept = self._concept_for(topic)
+        if concept and concept.category == "Inherited":
+            return Answer(
+                text,
+                "answered",
+                "concept",
+                service=service.key,
+                topic=concept.topic,
+                owner=concept.owner,
+                category=concept.category,
+                tools=concept.tools,
+                sources=concept.sources,
+                concept=concept,
+                confidence=round(confidence * 0.9, 2),
+            )
+        suggestions = [Suggestion(service.key, None, f"{service.name} summary")]
+        if concept:
+            suggestions.append(Suggestion(None, concept.topic, concept.title))
+        return Answer(
+            text,
+            "ambiguous",
+            "summary",
+            service=service.key,
+            topic=topic,
+            confidence=round(confidence * 0.5, 2),
+            suggestions=tuple(suggestions),
+        )
+
+    def _service_only(self, text: str, service: Service, reading: Reading, confidence: float) -> Answer:
+        if confidence < 1.0 and not reading.has_cue:
+            return Answer(
+                text,
+                "ambiguous",
+                "summary",
+                service=service.key,
+                confidence=0.5,
+                suggestions=(Suggestion(service.key, None, f"{service.name} summary"),),
+            )
+        return Answer(
+            text,
+            "answered",
+            "summary",
+            service=service.key,
+            sources=tuple(link.url for link in service.docs),
+            confidence=round(0.9 * confidence, 2),
+        )
+
+    def _topic_only(self, text: str, reading: Reading) -> Answer:
+        topic, score = reading.topics[0]
+        if not reading.has_cue and score < 2 and reading.content_words > 3:
+            return Answer(text, "out_of_scope", "decline", message=DECLINE_UNKNOWN)
+        concept = self._concept_for(topic)
+        services = [s for s in self.knowledge.services.values() if self._item_for(s, reading.topics[:1])][:3]
+        suggestions = tuple(
+            Suggestion(s.key, topic, f"{s.name}: {self.knowledge.topics[topic].label}") for s in services
+        )
+        if concept is None:
+            return Answer(text, "ambiguous", "concept", topic=topic, confidence=0.5, suggestions=suggestions)
+        return Answer(
+            text,
+            "answered",
+            "concept",
+            topic=concept.topic,
+            owner=concept.owner,
+            category=concept.category,
+            tools=concept.tools,
+            sources=concept.sources,
+            concept=concept,
+            confidence=round(0.9 * self._topic_strength(reading), 2),
+            suggestions=suggestions,
+        )
+
+    def _concept_for(self, topic: str | None) -> Concept | None:
+        while topic:
+            if topic in self.knowledge.concepts:
+                return self.knowledge.concepts[topic]
+            topic = self.knowledge.topics[topic].broader
+        return None
+
+    def _item_suggestions(
+        self, service: Service, chosen: Responsibility, reading: Reading, others: list[Service]
+    ) -> tuple[Suggestion, ...]:
+        suggestions: list[Suggestion] = []
+        for other in others:
+            found = self._item_for(other, reading.topics)
+            if found:
+                suggestions.append(
+                    Suggestion(other.key, found[0].topic, f"{other.name}: {self._label(found[0].topic)}")
+                )
+        for topic, _score in reading.topics[1:]:
+            for item in service.responsibilities:
+                if item.topic == topic and item is not chosen:
+                    suggestions.append(Suggestion(service.key, topic, f"{service.name}: {self._label(topic)}"))
+        return tuple(dict.fromkeys(suggestions))[:3]
+
+    def _label(self, topic: str) -> str:
+        return self.knowledge.topics[topic].label
+
+    # --- direct lookups (slash commands, buttons) ------------------------------------------------
+    def service_by_name(self, name: str) -> Service | None:
+        key = compact(name)
+        services = self.knowledge.services
+        return services.get(name.strip().lower()) or services.get(self.index.aliases.get(key, ""))
+
+    def similar_services(self, name: str, limit: int = 3) -> list[Service]:
+        """Services whose names look most like `name`, for a did-you-mean reply."""
+        aliases = self.index.aliases
+        found = process.extract(compact(name), list(aliases), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=50)
+        keys = dict.fromkeys(aliases[alias] for alias, _score, _i in found)
+        return [self.knowledge.services[k] for k in list(keys)[:limit]]

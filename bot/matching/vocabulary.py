@@ -1,0 +1,121 @@
+"""Indexes over the knowledge base, built once at load so each question costs only lookups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.knowledge.loader import Knowledge
+from bot.matching.text import compact, stem, words
+
+MIN_FUZZY_LENGTH = 5  # shorter words are too easily another word one typo away
+
+
+def max_typos(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A set of stems that, all present in a question, signal one topic (or cue)."""
+
+    stems: frozenset[str]
+    weight: float
+
+
+@dataclass
+class FuzzyWords:
+    """Nearest known word for a typo, searched only among words of similar length."""
+
+    by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, word: str) -> None:
+        if len(word) >= MIN_FUZZY_LENGTH and word not in self.by_length[len(word)]:
+            self.by_length[len(word)].append(word)
+
+    def nearest(self, word: str) -> str | None:
+        limit = max_typos(word)
+        candidates = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in self.by_length.get(n, ())]
+        found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+        return found[0] if found else None
+
+
+@dataclass
+class Indexes:
+    aliases: dict[str, str]  # compact alias -> service key
+    alias_words: FuzzyWords
+    max_alias_words: int
+    topic_phrases: dict[str, list[Phrase]]  # topic -> phrases
+    phrases_by_stem: dict[str, list[tuple[str, Phrase]]]  # stem -> (topic, phrase) containing it
+    topic_words: FuzzyWords
+    known_stems: frozenset[str]
+    stopwords: frozenset[str]
+    cues: list[frozenset[str]]
+    greetings: list[frozenset[str]]
+    other_clouds: list[frozenset[str]]
+    off_topic: list[frozenset[str]]
+
+
+def _stems(phrase: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(phrase))
+
+
+def build_indexes(knowledge: Knowledge) -> Indexes:
+    vocabulary = knowledge.vocabulary
+    stopwords = frozenset(stem(w) for phrase in vocabulary.stopwords for w in words(phrase))
+
+    aliases: dict[str, str] = {}
+    alias_words = FuzzyWords()
+    max_alias_words = 1
+    for key, service in knowledge.services.items():
+        for name in (service.name, *service.aliases):
+            aliases[compact(name)] = key
+            alias_words.add(compact(name))
+            max_alias_words = max(max_alias_words, len(words(name)))
+
+    topic_phrases: dict[str, list[Phrase]] = defaultdict(list)
+    phrases_by_stem: dict[str, list[tuple[str, Phrase]]] = defaultdict(list)
+    topic_words = FuzzyWords()
+    for key, topic in knowledge.topics.items():
+        for text in topic.phrases:
+            stems = _stems(text)
+            content = stems - stopwords
+            phrase = Phrase(stems, len(content) + 0.25 * (len(stems) - len(content)))
+            topic_phrases[key].append(phrase)
+            for s in stems:
+                phrases_by_stem[s].append((key, phrase))
+            for w in words(text):
+                topic_words.add(w)
+
+    def phrase_list(texts: tuple[str, ...]) -> list[frozenset[str]]:
+        return [_stems(t) for t in texts]
+
+    cues = phrase_list(vocabulary.responsibility_cues)
+    greetings = phrase_list(vocabulary.greetings)
+    other_clouds = phrase_list(vocabulary.declines.other_clouds)
+    off_topic = phrase_list(vocabulary.declines.off_topic)
+    for group in (vocabulary.responsibility_cues, vocabulary.declines.off_topic, vocabulary.declines.other_clouds):
+        for text in group:
+            for w in words(text):
+                topic_words.add(w)
+    known = set(stopwords) | set(phrases_by_stem)
+    for group in (cues, greetings, other_clouds, off_topic):
+        for stems in group:
+            known |= stems
+    return Indexes(
+        aliases=aliases,
+        alias_words=alias_words,
+        max_alias_words=max_alias_words,
+        topic_phrases=dict(topic_phrases),
+        phrases_by_stem=dict(phrases_by_stem),
+        topic_words=topic_words,
+        known_stems=frozenset(known),
+        stopwords=stopwords,
+        cues=cues,
+        greetings=greetings,
+        other_clouds=other_clouds,
+        off_topic=off_topic,
+    )
