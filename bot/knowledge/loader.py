@@ -112,8 +112,14 @@ class _Reader:
         try:
             return adapter.validate_python(doc.data)
         except ValidationError as exc:
-            for error in exc.errors():
-                self.report(doc, tuple(error["loc"]), _message(error))
+            errors = exc.errors()
+            locs = [tuple(e["loc"]) for e in errors]
+            for error in errors:
+                loc = tuple(error["loc"])
+                # A list whose only element is invalid is also "too short": report the element alone.
+                if error["type"] == "too_short" and any(other[: len(loc)] == loc and other != loc for other in locs):
+                    continue
+                self.report(doc, loc, _message(error))
             return None
 
 

@@ -113,17 +113,32 @@ class Matcher:
         return stem(near) if near else stemmed
 
     def _score_topics(self, present: set[str]) -> list[tuple[str, float]]:
-        scores: dict[str, float] = {}
+        """Rank topics by how many of the question's words their matched phrases cover."""
+        covered: dict[str, set[str]] = {}
         for s in present:
             for topic, phrase in self.index.phrases_by_stem.get(s, ()):
-                if phrase.weight > scores.get(topic, 0) and phrase.stems <= present:
-                    scores[topic] = phrase.weight
+                if phrase <= present:
+                    covered.setdefault(topic, set()).update(phrase)
+        stopwords = self.index.stopwords
+        scores = {t: len(c - stopwords) + 0.25 * len(c & stopwords) for t, c in covered.items()}
         topics = self.knowledge.topics
         boosted = {}
         for key, score in scores.items():
             broader = topics[key].broader
             boosted[key] = score + (0.5 * scores[broader] if broader in scores else 0)
-        return sorted(boosted.items(), key=lambda kv: (-kv[1], topics[kv[0]].broader is None))
+        ranked = sorted(boosted.items(), key=lambda kv: -kv[1])
+        return self._prefer_broader_on_tie(ranked)
+
+    def _prefer_broader_on_tie(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Two narrower topics tied at the top mean the question is about their broader topic."""
+        if len(ranked) < 2 or ranked[0][1] != ranked[1][1]:
+            return ranked
+        topics = self.knowledge.topics
+        broader = topics[ranked[0][0]].broader
+        scores = dict(ranked)
+        if broader in scores and topics[ranked[1][0]].broader == broader:
+            return [(broader, ranked[0][1]), *[(t, s) for t, s in ranked if t != broader]]
+        return ranked
 
     # --- answering ----------------------------------------------------------------------------
     def match(self, question: str) -> Answer:

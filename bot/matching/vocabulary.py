@@ -18,14 +18,6 @@ def max_typos(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """A set of stems that, all present in a question, signal one topic (or cue)."""
-
-    stems: frozenset[str]
-    weight: float
-
-
 @dataclass
 class FuzzyWords:
     """Nearest known word for a typo, searched only among words of similar length."""
@@ -48,8 +40,8 @@ class Indexes:
     aliases: dict[str, str]  # compact alias -> service key
     alias_words: FuzzyWords
     max_alias_words: int
-    topic_phrases: dict[str, list[Phrase]]  # topic -> phrases
-    phrases_by_stem: dict[str, list[tuple[str, Phrase]]]  # stem -> (topic, phrase) containing it
+    # stem -> (topic, phrase stems) for every topic phrase containing that stem
+    phrases_by_stem: dict[str, list[tuple[str, frozenset[str]]]]
     topic_words: FuzzyWords
     known_stems: frozenset[str]
     stopwords: frozenset[str]
@@ -76,16 +68,12 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
             alias_words.add(compact(name))
             max_alias_words = max(max_alias_words, len(words(name)))
 
-    topic_phrases: dict[str, list[Phrase]] = defaultdict(list)
-    phrases_by_stem: dict[str, list[tuple[str, Phrase]]] = defaultdict(list)
+    phrases_by_stem: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
     topic_words = FuzzyWords()
     for key, topic in knowledge.topics.items():
         for text in topic.phrases:
-            stems = _stems(text)
-            content = stems - stopwords
-            phrase = Phrase(stems, len(content) + 0.25 * (len(stems) - len(content)))
-            topic_phrases[key].append(phrase)
-            for s in stems:
+            phrase = _stems(text)
+            for s in phrase:
                 phrases_by_stem[s].append((key, phrase))
             for w in words(text):
                 topic_words.add(w)
@@ -109,7 +97,6 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
         aliases=aliases,
         alias_words=alias_words,
         max_alias_words=max_alias_words,
-        topic_phrases=dict(topic_phrases),
         phrases_by_stem=dict(phrases_by_stem),
         topic_words=topic_words,
         known_stems=frozenset(known),

@@ -1,0 +1,117 @@
+"""The srm command, run as a separate process exactly as a user or another tool would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRM = str(Path(sys.executable).parent / "srm")
+JSON_KEYS = {
+    "query",
+    "status",
+    "service",
+    "topic",
+    "owner",
+    "category",
+    "tools",
+    "sources",
+    "confidence",
+    "suggestions",
+}
+
+
+def srm(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+    return subprocess.run(
+        [SRM, *args], input=stdin, capture_output=True, text=True, timeout=60, env={**clean, **(env or {})}
+    )
+
+
+def test_ask_json_contract():
+    result = srm("ask", "--json", "who patches the guest OS on EC2")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) >= JSON_KEYS
+    assert (answer["status"], answer["service"], answer["owner"], answer["category"]) == (
+        "answered",
+        "ec2",
+        "Customer",
+        "Shared",
+    )
+    assert "AWS Systems Manager Patch Manager" in answer["tools"]
+    assert all(url.startswith("https://") for url in answer["sources"]) and answer["sources"]
+    assert 0 <= answer["confidence"] <= 1
+
+
+def test_ask_readable():
+    result = srm("ask", "who patches the guest OS on EC2")
+    assert result.returncode == 0
+    assert "Owner: Customer" in result.stdout and "Control category: Shared" in result.stdout
+    assert "https://docs.aws.amazon.com/" in result.stdout
+
+
+def test_batch_writes_json_lines_in_order(tmp_path):
+    questions = tmp_path / "questions.txt"
+    questions.write_text("who patches the guest OS on EC2\nwhat's for lunch\n\nhi\n")
+    result = srm("ask", "--json", "--batch", str(questions))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["query"] for r in rows] == ["who patches the guest OS on EC2", "what's for lunch", "hi"]
+    assert [r["status"] for r in rows] == ["answered", "out_of_scope", "out_of_scope"]
+
+
+def test_service_summary_and_json():
+    text = srm("service", "ec2")
+    assert text.returncode == 0 and "Amazon EC2" in text.stdout and "Common misconfigurations" in text.stdout
+    data = json.loads(srm("service", "vm", "--json").stdout)
+    assert data["key"] == "ec2" and data["model"] == "infrastructure"
+
+
+def test_list_and_validate():
+    listing = srm("list")
+    assert listing.returncode == 0 and "ec2" in listing.stdout
+    validate = srm("validate")
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "100% of items sourced" in validate.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("service", "ec3"), "srm: unknown service 'ec3'; did you mean: ec2"),
+        (("ask", ""), "srm: empty question"),
+        (("--knowledge", "/nonexistent", "list"), "srm: cannot load knowledge from /nonexistent"),
+        (("ask", "--batch", "/nonexistent/file.txt"), "srm: cannot read /nonexistent/file.txt"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(args, message):
+    result = srm(*args)
+    assert result.returncode != 0
+    assert result.stderr.startswith(message), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_broken_directory_exits_1(knowledge_copy):
+    (knowledge_copy / "services" / "ec2.yaml").write_text("key: ec2\nmodel: [\n")
+    result = srm("validate", str(knowledge_copy))
+    assert result.returncode == 1
+    assert result.stdout.startswith("knowledge/services/ec2.yaml:")
+
+
+def test_console_answers_like_the_bot():
+    result = srm("console", stdin="who patches the guest os on ec2\nhi\nquit\n")
+    assert result.returncode == 0
+    assert "Owner: Customer" in result.stdout and "who patches RDS" in result.stdout
+
+
+def test_serve_without_credentials_runs_console_with_hint():
+    result = srm("serve", stdin="tell me about ec2\n")
+    assert result.returncode == 0
+    assert "No Slack credentials" in result.stderr
+    assert "Amazon EC2" in result.stdout

@@ -1,0 +1,149 @@
+"""Loading and validating knowledge/: every error names file, line and field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+
+
+def _problems(directory: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    return [str(p) for p in caught.value.problems]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"fixture text {old!r} not found in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_shipped_knowledge_loads(knowledge):
+    assert "ec2" in knowledge.services
+    assert knowledge.concepts["physical_security"].owner == "AWS"
+
+
+def test_every_item_has_a_source(knowledge):
+    for service in knowledge.services.values():
+        for item in service.responsibilities:
+            assert item.sources, f"{service.key}:{item.topic} has no source"
+
+
+def test_unknown_owner_reports_file_line_field(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _edit(
+        ec2,
+        "    owner: Customer\n    category: Shared\n    aws: Patches and maintains the host OS",
+        "    owner: Amazon\n    category: Shared\n    aws: Patches and maintains the host OS",
+    )
+    line = _line_of(ec2, "owner: Amazon")
+    problems = _problems(knowledge_copy)
+    expected = "'Amazon' is not one of 'AWS', 'Customer' or 'Shared'"
+    assert problems == [f"knowledge/services/ec2.yaml:{line}: responsibilities.0.owner: {expected}"]
+
+
+def test_unknown_tool_key(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _edit(ec2, "tools: [ssm_patch_manager, inspector]", "tools: [ssm_patch_manager, nessus]")
+    line = _line_of(ec2, "nessus")
+    assert _problems(knowledge_copy) == [
+        f"knowledge/services/ec2.yaml:{line}: responsibilities.0.tools.1: unknown tool key 'nessus' (see tools.yaml)"
+    ]
+
+
+def test_missing_source(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    text = ec2.read_text()
+    start = text.index(
+        "    sources:\n      - https://aws.amazon.com/compliance/shared-responsibility-model/\n  - topic: hypervisor"
+    )
+    ec2.write_text(
+        text[:start]
+        + text[start:].replace(
+            "    sources:\n      - https://aws.amazon.com/compliance/shared-responsibility-model/\n", "", 1
+        )
+    )
+    problems = _problems(knowledge_copy)
+    assert len(problems) == 1
+    assert re.fullmatch(r"knowledge/services/ec2\.yaml:\d+: responsibilities\.1\.sources: Field required", problems[0])
+
+
+def test_source_must_be_https_url(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _edit(
+        ec2,
+        "      - https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/infrastructure-security.html",
+        "      - see the EC2 guide",
+    )
+    problems = _problems(knowledge_copy)
+    assert len(problems) == 1
+    assert problems[0].endswith("responsibilities.2.sources.0: 'see the EC2 guide' is not an https URL")
+
+
+def test_duplicate_alias_across_services(knowledge_copy):
+    clone = knowledge_copy / "services" / "ec2_copy.yaml"
+    text = (knowledge_copy / "services" / "ec2.yaml").read_text()
+    clone.write_text(text.replace("key: ec2", "key: ec2_copy").replace("name: Amazon EC2", "name: Other compute"))
+    problems = _problems(knowledge_copy)
+    assert any(
+        p.startswith("knowledge/services/ec2_copy.yaml:")
+        and "aliases.0: alias 'ec2' is also used by service 'ec2'" in p
+        for p in problems
+    ), problems
+
+
+def test_bad_yaml_reports_line(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _edit(ec2, "model: infrastructure", "model: [infrastructure")
+    problems = _problems(knowledge_copy)
+    assert len(problems) == 1
+    assert re.fullmatch(r"knowledge/services/ec2\.yaml:\d+: \(yaml\): invalid YAML: .+", problems[0])
+
+
+def test_unknown_topic_and_check(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _edit(ec2, "  - topic: host_patching", "  - topic: hostpatching")
+    _edit(ec2, "verify: [ec2-imdsv2-check, EC2.8]", "verify: [ec2-imdsv2-check, EC2.999]")
+    problems = _problems(knowledge_copy)
+    assert any("responsibilities.1.topic: unknown topic 'hostpatching'" in p for p in problems)
+    assert any("responsibilities.4.verify.1: unknown check 'EC2.999'" in p for p in problems)
+
+
+def test_key_must_match_file_name(knowledge_copy):
+    compute = knowledge_copy / "services" / "compute.yaml"
+    (knowledge_copy / "services" / "ec2.yaml").rename(compute)
+    line = _line_of(compute, "key: ec2")
+    problems = _problems(knowledge_copy)
+    assert problems == [f"knowledge/services/compute.yaml:{line}: key: key 'ec2' must match the file name 'compute'"]
+
+
+def test_unknown_field_is_rejected(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _edit(ec2, "model: infrastructure", "model: infrastructure\nowner: AWS")
+    problems = _problems(knowledge_copy)
+    assert len(problems) == 1 and problems[0].endswith("owner: Extra inputs are not permitted")
+
+
+def test_all_problems_reported_at_once(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _edit(ec2, "model: infrastructure", "model: iaas")
+    _edit(knowledge_copy / "tools.yaml", "  purpose: Records resource configurations", "  purpose: ''\n  x: Records")
+    problems = _problems(knowledge_copy)
+    assert any(p.startswith("knowledge/services/ec2.yaml:") and ".model:" not in p and "model:" in p for p in problems)
+    assert any(p.startswith("knowledge/tools.yaml:") and "config.purpose" in p for p in problems)
+
+
+def test_missing_directory():
+    problems = _problems(Path("/nonexistent/knowledge"))
+    assert problems == ["/nonexistent/knowledge:1: (directory): knowledge directory not found"]
