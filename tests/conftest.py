@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.loader import DEFAULT_DIR, Knowledge, load_knowledge
+from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.matching.matcher import Matcher
+from bot.settings import Settings
 
 DATA = Path(__file__).parent / "data"
+KNOWLEDGE_DIR = Settings.from_env().knowledge_dir
 
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    return load_knowledge(DEFAULT_DIR)
+    return load_knowledge(KNOWLEDGE_DIR)
 
 
 @pytest.fixture(scope="session")
@@ -27,5 +29,5 @@ def matcher(knowledge: Knowledge) -> Matcher:
 def knowledge_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped knowledge directory, for tests that break it."""
     target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_DIR, target)
+    shutil.copytree(KNOWLEDGE_DIR, target)
     return target

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.knowledge.schema import Concept, ControlCategory, Owner, Responsibility
+from bot.knowledge.schema import Concept, ControlCategory, Owner, Responsibility, Service
 
 Status = Literal["answered", "ambiguous", "out_of_scope"]
 # item: one duty on one service; summary: a whole service; concept: a model-wide entry;
@@ -39,3 +39,33 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()
     message: str | None = None
     truncated: bool = False
+
+
+def item_answer(
+    query: str, service: Service, item: Responsibility, confidence: float, suggestions: tuple[Suggestion, ...] = ()
+) -> Answer:
+    return Answer(
+        query, "answered", "item", service=service.key, topic=item.topic, owner=item.owner, category=item.category,
+        tools=item.tools, sources=item.sources, item=item, confidence=round(confidence, 2), suggestions=suggestions,
+    )  # fmt: skip
+
+
+def concept_answer(
+    query: str,
+    concept: Concept,
+    confidence: float,
+    suggestions: tuple[Suggestion, ...] = (),
+    service: Service | None = None,
+) -> Answer:
+    return Answer(
+        query, "answered", "concept", service=service.key if service else None, topic=concept.topic,
+        owner=concept.owner, category=concept.category, tools=concept.tools, sources=concept.sources,
+        concept=concept, confidence=round(confidence, 2), suggestions=suggestions,
+    )  # fmt: skip
+
+
+def summary_answer(query: str, service: Service, confidence: float) -> Answer:
+    return Answer(
+        query, "answered", "summary", service=service.key, sources=tuple(link.url for link in service.docs),
+        confidence=round(confidence, 2),
+    )  # fmt: skip

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
-from bot.matching.answer import Answer, Suggestion
+from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
 from bot.matching.text import clean_question, compact, stem, words
 from bot.matching.vocabulary import MIN_FUZZY_LENGTH, Indexes, build_indexes
 
@@ -234,39 +234,14 @@ class Matcher:
                 confidence=round(confidence * 0.6, 2),
                 suggestions=suggestions,
             )
-        return Answer(
-            text,
-            "answered",
-            "item",
-            service=service.key,
-            topic=item.topic,
-            owner=item.owner,
-            category=item.category,
-            tools=item.tools,
-            sources=item.sources,
-            item=item,
-            confidence=round(confidence, 2),
-            suggestions=suggestions,
-        )
+        return item_answer(text, service, item, confidence, suggestions)
 
     def _missing_item(self, text: str, service: Service, reading: Reading, confidence: float) -> Answer:
         """The service has no item on this duty: answer only what holds for every service."""
         topic = reading.topics[0][0]
         concept = self._concept_for(topic)
         if concept and concept.category == "Inherited":
-            return Answer(
-                text,
-                "answered",
-                "concept",
-                service=service.key,
-                topic=concept.topic,
-                owner=concept.owner,
-                category=concept.category,
-                tools=concept.tools,
-                sources=concept.sources,
-                concept=concept,
-                confidence=round(confidence * 0.9, 2),
-            )
+            return concept_answer(text, concept, confidence * 0.9, service=service)
         suggestions = [Suggestion(service.key, None, f"{service.name} summary")]
         if concept:
             suggestions.append(Suggestion(None, concept.topic, concept.title))
@@ -290,14 +265,7 @@ class Matcher:
                 confidence=0.5,
                 suggestions=(Suggestion(service.key, None, f"{service.name} summary"),),
             )
-        return Answer(
-            text,
-            "answered",
-            "summary",
-            service=service.key,
-            sources=tuple(link.url for link in service.docs),
-            confidence=round(0.9 * confidence, 2),
-        )
+        return summary_answer(text, service, 0.9 * confidence)
 
     def _topic_only(self, text: str, reading: Reading) -> Answer:
         topic, score = reading.topics[0]
@@ -310,19 +278,7 @@ class Matcher:
         )
         if concept is None:
             return Answer(text, "ambiguous", "concept", topic=topic, confidence=0.5, suggestions=suggestions)
-        return Answer(
-            text,
-            "answered",
-            "concept",
-            topic=concept.topic,
-            owner=concept.owner,
-            category=concept.category,
-            tools=concept.tools,
-            sources=concept.sources,
-            concept=concept,
-            confidence=round(0.9 * self._topic_strength(reading), 2),
-            suggestions=suggestions,
-        )
+        return concept_answer(text, concept, 0.9 * self._topic_strength(reading), suggestions)
 
     def _concept_for(self, topic: str | None) -> Concept | None:
         while topic:
@@ -351,6 +307,20 @@ class Matcher:
         return self.knowledge.topics[topic].label
 
     # --- direct lookups (slash commands, buttons) ------------------------------------------------
+    def answer_for(self, service_key: str | None, topic: str | None) -> Answer:
+        """The answer a did-you-mean button stands for: an item, a service summary or a model-wide entry."""
+        service = self.knowledge.services.get(service_key or "")
+        label = " ".join(part for part in (service.name if service else None, topic) if part)
+        found = self._item_for(service, [(topic, 1.0)]) if service and topic in self.knowledge.topics else None
+        if service and found:
+            return item_answer(label, service, found[0], 1.0)
+        if service:
+            return summary_answer(label, service, 1.0)
+        concept = self._concept_for(topic) if topic in self.knowledge.topics else None
+        if concept:
+            return concept_answer(label, concept, 1.0)
+        return Answer(label, "out_of_scope", "decline", message=DECLINE_UNKNOWN)
+
     def service_by_name(self, name: str) -> Service | None:
         key = compact(name)
         services = self.knowledge.services

@@ -1,0 +1,85 @@
+"""`/srm` sub-commands -> Block Kit replies. Pure: no Slack client, so it is tested and reused directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.matching.answer import Answer
+from bot.quiz import new_quiz, question_at
+from bot.render import blocks as ui
+from bot.runtime import Snapshot
+
+USAGE_FALLBACK = "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm list | /srm quiz"
+
+
+@dataclass(frozen=True)
+class Reply:
+    blocks: list[dict[str, Any]]
+    text: str  # notification / accessibility fallback
+    answer: Answer | None = None
+
+
+def answer_reply(snapshot: Snapshot, question: str, *, share: bool = False) -> Reply:
+    answer = snapshot.matcher.match(question)
+    return Reply(
+        ui.build_answer_blocks(snapshot.knowledge, answer, share=share), fallback_text(snapshot, answer), answer
+    )
+
+
+def fallback_text(snapshot: Snapshot, answer: Answer) -> str:
+    if answer.kind in ("help", "decline"):
+        return ui.escape(answer.message or "")
+    if answer.status != "answered":
+        return "I am not sure what you mean; did you mean one of these?"
+    if answer.kind == "summary":
+        return f"{snapshot.knowledge.services[answer.service or ''].name}: shared responsibility summary"
+    return f"Owner: {answer.owner or 'n/a'} · Control category: {answer.category or 'n/a'}"
+
+
+def srm_command(snapshot: Snapshot, text: str) -> Reply:
+    words = text.split()
+    verb = words[0].lower() if words else "help"
+    if verb == "help" and len(words) <= 1:
+        return Reply(ui.build_help_blocks(), USAGE_FALLBACK)
+    if verb == "list" and len(words) == 1:
+        return Reply(ui.build_list_blocks(snapshot.knowledge), "Services srm-bot knows")
+    if verb == "quiz" and len(words) == 1:
+        state = new_quiz(snapshot.quiz)
+        first = question_at(snapshot.quiz, state)
+        if first is None:
+            return Reply([ui.section("There are no quiz questions in the knowledge base yet.")], "No quiz")
+        return Reply(ui.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
+    if verb == "compare":
+        return _compare(snapshot, words[1:])
+    return _service_or_question(snapshot, text.strip())
+
+
+def _compare(snapshot: Snapshot, names: list[str]) -> Reply:
+    if len(names) != 2:
+        return Reply(
+            [ui.section("Usage: `/srm compare SERVICE SERVICE`, e.g. `/srm compare ec2 lambda`")], USAGE_FALLBACK
+        )
+    services = []
+    for name in names:
+        service = snapshot.matcher.service_by_name(name)
+        if service is None:
+            similar = snapshot.matcher.similar_services(name)
+            return Reply(ui.build_unknown_service_blocks(name, similar), f"Unknown service {ui.escape(name)}")
+        services.append(service)
+    left, right = services
+    return Reply(ui.build_compare_blocks(snapshot.knowledge, left, right), f"{left.name} vs {right.name}")
+
+
+def _service_or_question(snapshot: Snapshot, text: str) -> Reply:
+    service = snapshot.matcher.service_by_name(text)
+    if service is not None:
+        blocks = [*ui.build_service_blocks(snapshot.knowledge, service), ui.share_actions(text)]
+        return Reply(blocks, f"{service.name}: summary")
+    reply = answer_reply(snapshot, text, share=True)
+    answer = reply.answer
+    single_word = len(text.split()) == 1
+    if answer is not None and answer.status == "out_of_scope" and single_word and answer.kind == "decline":
+        similar = snapshot.matcher.similar_services(text)
+        return Reply(ui.build_unknown_service_blocks(text, similar), f"Unknown service {ui.escape(text)}")
+    return reply
