@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -181,10 +183,19 @@ def run_console(matcher: Matcher, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _serve(settings: Settings, directory: Path, args: argparse.Namespace) -> int:
-    if not settings.has_slack_credentials:
+    if not settings.bot_token:
         print(CONNECT_HINT, file=sys.stderr)
         return run_console(Matcher(_load(directory)), sys.stdin, sys.stdout)
-    raise CliError("Slack mode is not available in this build yet")
+    from bot.serve import serve_http, serve_socket_mode
+
+    _load(directory)  # fail with one clear line before connecting anything
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = replace(settings, knowledge_dir=directory)
+    if args.http:
+        serve_http(settings, args.host, args.port)
+    else:
+        serve_socket_mode(settings)
+    return 0
 
 
 if __name__ == "__main__":

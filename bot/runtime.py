@@ -36,6 +36,10 @@ class Runtime:
         self.store = store or MemoryStore()
         self._reload_lock = threading.Lock()
 
+    def __deepcopy__(self, memo: dict) -> Runtime:
+        # Bolt deep-copies the request context for lazy listeners; the runtime is shared, never copied.
+        return self
+
     def reload(self) -> bool:
         """Load knowledge/ again; on any problem log it and keep answering from the last good snapshot."""
         with self._reload_lock:

@@ -30,10 +30,6 @@ class Settings:
     admins: frozenset[str] = frozenset()
     answer_threshold: float = 0.8
 
-    @property
-    def has_slack_credentials(self) -> bool:
-        return bool(self.bot_token and (self.app_token or self.signing_secret))
-
     def mode_for(self, channel: str) -> str:
         return self.channel_modes.get(channel, self.channel_mode)
 

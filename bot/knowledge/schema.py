@@ -117,3 +117,4 @@ class Vocabulary(Model):
     responsibility_cues: tuple[Text, ...]
     stopwords: tuple[Text, ...]
     declines: Declines
+    starter_questions: tuple[Text, ...] = ()

@@ -1,0 +1,12 @@
+"""Listeners split by kind of Slack surface; each module exposes register(app)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.listeners import actions, commands, events, messages
+
+
+def register(app: App) -> None:
+    for module in (commands, events, messages, actions):
+        module.register(app)

@@ -1,0 +1,111 @@
+"""Buttons and menus: share, did-you-mean, feedback, quiz, Home tab service menu, starter questions."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.commands import answer_reply, fallback_text
+from bot.quiz import QuizState, answer_quiz, new_quiz, question_at
+from bot.render import blocks as ui
+from bot.stores import Feedback
+
+
+def register(app: App) -> None:
+    app.action(ui.SHARE)(share_in_channel)
+    app.action(re.compile(rf"^{ui.SUGGESTION}_\d+$"))(open_suggestion)
+    app.action(ui.FEEDBACK_HELPFUL)(record_feedback)
+    app.action(ui.FEEDBACK_NOT_HELPFUL)(record_feedback)
+    app.action(ui.QUIZ_START)(start_quiz)
+    app.action(re.compile(rf"^{ui.QUIZ_ANSWER}_"))(answer_quiz_button)
+    app.action(ui.HOME_SERVICE)(open_home_service)
+    app.action(re.compile(rf"^{ui.STARTER_QUESTION}_\d+$"))(ask_starter_question)
+
+
+def _value(action: dict[str, Any]) -> dict[str, Any]:
+    try:
+        value = json.loads(action.get("value") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _reply(body: dict, client: WebClient, respond: Respond, blocks: list, text: str, *, replace: bool = False) -> None:
+    """Answer where the click happened: in the message's place, or by direct message from the Home tab."""
+    if body.get("response_url"):
+        respond(blocks=blocks, text=text, replace_original=replace, response_type="ephemeral")
+    else:
+        client.chat_postMessage(channel=body["user"]["id"], blocks=blocks, text=text)
+
+
+def share_in_channel(ack: Ack, action: dict, respond: Respond, context: BoltContext) -> None:
+    ack()
+    reply = answer_reply(context["runtime"].snapshot, str(_value(action).get("q", "")))
+    respond(blocks=reply.blocks, text=reply.text, response_type="in_channel", replace_original=False)
+
+
+def open_suggestion(
+    ack: Ack, action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    snapshot = context["runtime"].snapshot
+    value = _value(action)
+    answer = snapshot.matcher.answer_for(value.get("service"), value.get("topic"))
+    _reply(body, client, respond, ui.build_answer_blocks(snapshot.knowledge, answer), fallback_text(snapshot, answer))
+
+
+def record_feedback(ack: Ack, action: dict, body: dict, respond: Respond, context: BoltContext) -> None:
+    ack()
+    value = _value(action)
+    helpful = action.get("action_id") == ui.FEEDBACK_HELPFUL
+    context["runtime"].store.record_feedback(
+        Feedback(body["user"]["id"], value.get("service"), value.get("topic"), helpful)
+    )
+    if body.get("response_url"):
+        respond(text="Thanks for the feedback!", response_type="ephemeral", replace_original=False)
+
+
+def start_quiz(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
+    ack()
+    questions = context["runtime"].snapshot.quiz
+    state = new_quiz(questions)
+    first = question_at(questions, state)
+    if first is not None:
+        _reply(body, client, respond, ui.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
+
+
+def answer_quiz_button(
+    ack: Ack, action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    value = _value(action)
+    questions = context["runtime"].snapshot.quiz
+    try:
+        state = QuizState.from_value(value)
+    except (KeyError, TypeError, ValueError):
+        return
+    picked = str(value.get("pick", ""))
+    question, state = answer_quiz(questions, state, picked)
+    if question is None:
+        return
+    blocks = ui.build_quiz_feedback_blocks(question, picked, state, question_at(questions, state))
+    _reply(body, client, respond, blocks, f"Quiz: the answer is {question.owner}", replace=True)
+
+
+def open_home_service(ack: Ack, action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
+    ack()
+    knowledge = context["runtime"].snapshot.knowledge
+    key = (action.get("selected_option") or {}).get("value", "")
+    client.views_publish(user_id=body["user"]["id"], view=ui.build_home_view(knowledge, knowledge.services.get(key)))
+
+
+def ask_starter_question(
+    ack: Ack, action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    reply = answer_reply(context["runtime"].snapshot, str(_value(action).get("q", "")))
+    _reply(body, client, respond, reply.blocks, reply.text)

@@ -1,0 +1,39 @@
+"""Events: mentions (answered in a thread), the Home tab, and the onboarding welcome."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.render.blocks import build_home_view, build_welcome_blocks
+from bot.slack.listeners.replies import reply_in_thread
+
+
+def register(app: App) -> None:
+    app.event("app_mention")(ack=ack_now, lazy=[answer_mention])
+    app.event("app_home_opened")(ack=ack_now, lazy=[publish_home])
+    app.event("member_joined_channel")(ack=ack_now, lazy=[welcome_member])
+
+
+def ack_now(ack: Ack) -> None:
+    ack()
+
+
+def answer_mention(event: dict, client: WebClient, context: BoltContext) -> None:
+    reply_in_thread(client, context["runtime"], event)
+
+
+def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    client.views_publish(user_id=event["user"], view=build_home_view(context["runtime"].snapshot.knowledge))
+
+
+def welcome_member(event: dict, client: WebClient, context: BoltContext) -> None:
+    if event.get("channel") not in context["settings"].onboarding_channels:
+        return
+    starters = list(context["runtime"].snapshot.knowledge.vocabulary.starter_questions)
+    client.chat_postEphemeral(
+        channel=event["channel"], user=event["user"], blocks=build_welcome_blocks(starters),
+        text="Welcome! Ask me who secures what on AWS.",
+    )  # fmt: skip

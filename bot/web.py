@@ -1,0 +1,31 @@
+"""The HTTP front: POST /slack/events for everything Slack sends, GET /healthz for probes."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.runtime import Runtime
+
+
+def create_web_app(app: App, runtime: Runtime) -> Starlette:
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        # Bolt is synchronous; a worker thread keeps one slow Web API call from stalling other requests.
+        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"status": "ok", "services": len(runtime.snapshot.knowledge.services)})
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )

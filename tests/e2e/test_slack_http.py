@@ -1,0 +1,220 @@
+"""Slack behaviour end to end: signed HTTP requests into the real Bolt app, Web API calls recorded."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from bot.render import blocks as ui
+from tests.support.fake_slack import BOT_USER_ID
+from tests.support.signed import BOT_TOKEN, action_body, command_body, event_body, get, post
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+
+
+def all_text(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def test_url_verification(bot):
+    body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "legacy"})
+    result = post(bot.events_url, body, JSON)
+    assert result.status == 200 and result.json()["challenge"] == "abc123"
+
+
+def test_healthz(bot):
+    result = get(bot.url + "/healthz")
+    assert result.status == 200 and result.json()["status"] == "ok"
+
+
+def test_slash_service_summary_is_ephemeral_within_3s(bot):
+    started = time.monotonic()
+    result = post(bot.events_url, command_body("ec2"), FORM)
+    elapsed = time.monotonic() - started
+    assert result.status == 200 and elapsed < 3
+    reply = result.json()
+    assert reply["response_type"] == "ephemeral"
+    text = all_text(reply["blocks"])
+    assert "Amazon EC2" in text and "Common misconfigurations" in text and "Infrastructure service" in text
+    assert ui.SHARE in text
+
+
+def test_slash_help_list_compare_quiz(bot):
+    assert "/srm compare" in all_text(post(bot.events_url, command_body(""), FORM).json()["blocks"])
+    assert "Amazon EC2" in all_text(post(bot.events_url, command_body("list"), FORM).json()["blocks"])
+    quiz = post(bot.events_url, command_body("quiz"), FORM).json()
+    assert ui.QUIZ_ANSWER in all_text(quiz["blocks"])
+
+
+def test_slash_unknown_service_offers_did_you_mean(bot):
+    reply = post(bot.events_url, command_body("ec3"), FORM).json()
+    text = all_text(reply["blocks"])
+    assert "Did you mean" in text and "Amazon EC2" in text
+
+
+def test_slash_free_text_answers_like_a_question(bot):
+    reply = post(bot.events_url, command_body("who patches the guest os on ec2?"), FORM).json()
+    text = all_text(reply["blocks"])
+    assert "Customer" in text and "Systems Manager Patch Manager" in text and "docs.aws.amazon.com" in text
+
+
+def test_app_mention_answers_once_in_thread(bot, slack):
+    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches the guest os on EC2?",
+             "ts": "1700000000.000100", "channel": "C0001", "event_ts": "1700000000.000100"}  # fmt: skip
+    result = post(bot.events_url, event_body(event, "EvMention1"), JSON)
+    assert result.status == 200
+    [call] = slack.wait_for("chat.postMessage")
+    assert call.args["channel"] == "C0001" and call.args["thread_ts"] == "1700000000.000100"
+    assert call.token == BOT_TOKEN
+    text = all_text(call.args["blocks"])
+    assert "Customer" in text and "Shared" in text and "Patch Manager" in text and "https://docs.aws.amazon.com" in text
+
+
+def test_retried_event_gets_no_second_reply(bot, slack):
+    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> tell me about ec2",
+             "ts": "1700000000.000200", "channel": "C0001", "event_ts": "1700000000.000200"}  # fmt: skip
+    body = event_body(event, "EvRetry1")
+    assert post(bot.events_url, body, JSON).status == 200
+    slack.wait_for("chat.postMessage")
+    retry = post(bot.events_url, body, JSON, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert retry.status == 200
+    time.sleep(0.3)
+    assert len(slack.recorded("chat.postMessage")) == 1
+
+
+def test_mention_and_channel_message_for_same_text_answer_once(bot, slack):
+    ts = "1700000000.000300"
+    text = f"<@{BOT_USER_ID}> who patches the hypervisor on ec2?"
+    mention = {"type": "app_mention", "user": "U0001", "text": text, "ts": ts, "channel": "CALL", "event_ts": ts}
+    message = {"type": "message", "user": "U0001", "text": text, "ts": ts, "channel": "CALL", "channel_type": "channel"}
+    post(bot.events_url, event_body(message, "EvMsgA"), JSON)
+    post(bot.events_url, event_body(mention, "EvMsgB"), JSON)
+    slack.wait_for("chat.postMessage")
+    time.sleep(0.3)
+    assert len(slack.recorded("chat.postMessage")) == 1
+
+
+def test_direct_message_answers_in_thread(bot, slack):
+    event = {"type": "message", "channel_type": "im", "user": "U0001", "text": "who secures the hypervisor?",
+             "ts": "1700000000.000400", "channel": "D0001"}  # fmt: skip
+    post(bot.events_url, event_body(event, "EvDm1"), JSON)
+    [call] = slack.wait_for("chat.postMessage")
+    assert call.args["channel"] == "D0001" and call.args["thread_ts"] == "1700000000.000400"
+    assert "AWS" in all_text(call.args["blocks"])
+
+
+def test_channel_message_rules(bot, slack):
+    def message(text: str, channel: str, ts: str, **extra: str) -> dict:
+        return {"type": "message", "user": "U0001", "text": text, "ts": ts, "channel": channel,
+                "channel_type": "channel", **extra}  # fmt: skip
+
+    post(bot.events_url, event_body(message("who patches the guest os on ec2?", "CQUIET", "1.1"), "EvC1"), JSON)
+    post(bot.events_url, event_body(message("lunch anyone?", "C0001", "1.2"), "EvC2"), JSON)
+    post(
+        bot.events_url,
+        event_body(message("who patches the guest os on ec2?", "C0001", "1.3", bot_id="B9"), "EvC3"),
+        JSON,
+    )
+    post(bot.events_url, event_body(message("we patched ec2 guest os yesterday", "C0001", "1.4"), "EvC4"), JSON)
+    post(bot.events_url, event_body(message("who patches the guest os on ec2?", "C0001", "1.5"), "EvC5"), JSON)
+    [call] = slack.wait_for("chat.postMessage")
+    time.sleep(0.3)
+    assert len(slack.recorded("chat.postMessage")) == 1
+    assert call.args["thread_ts"] == "1.5"
+
+
+def test_channel_mention_in_question_is_escaped(bot, slack):
+    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> <!channel> who knows <@U999> &stuff?",
+             "ts": "1700000000.000500", "channel": "C0001", "event_ts": "1700000000.000500"}  # fmt: skip
+    post(bot.events_url, event_body(event, "EvEsc1"), JSON)
+    [call] = slack.wait_for("chat.postMessage")
+    text = all_text(call.args["blocks"]) + call.args.get("text", "")
+    assert "<!channel>" not in text and "<@U999>" not in text and "<!here" not in text
+
+
+def test_app_home_opened_publishes_tour(bot, slack):
+    event = {"type": "app_home_opened", "user": "U0001", "channel": "D0001", "tab": "home", "event_ts": "1.0"}
+    post(bot.events_url, event_body(event, "EvHome1"), JSON)
+    [call] = slack.wait_for("views.publish")
+    assert call.args["user_id"] == "U0001"
+    view = call.args["view"]
+    text = all_text(view["blocks"])
+    assert view["type"] == "home" and len(view["blocks"]) <= 100
+    assert "Security OF the cloud" in text and ui.QUIZ_START in text and ui.HOME_SERVICE in text
+
+
+def test_home_service_menu_shows_summary(bot, slack):
+    body = action_body(ui.HOME_SERVICE, "", response_url=None, selected="ec2",
+                       container={"type": "view", "view_id": "V1"})  # fmt: skip
+    assert post(bot.events_url, body, FORM).status == 200
+    [call] = slack.wait_for("views.publish")
+    assert "Common misconfigurations" in all_text(call.args["view"]["blocks"])
+
+
+def test_quiz_flow_from_home_to_score(bot, slack):
+    post(bot.events_url, action_body(ui.QUIZ_START, "{}", response_url=None, container={"type": "view"}), FORM)
+    [intro] = slack.wait_for("chat.postMessage")
+    assert intro.args["channel"] == "U0001"
+    blocks = intro.args["blocks"]
+    for _ in range(10):
+        button = next(e for b in blocks if b["type"] == "actions" for e in b["elements"]
+                      if e["action_id"].startswith(ui.QUIZ_ANSWER))  # fmt: skip
+        slack.clear()
+        post(bot.events_url, action_body(button["action_id"], button["value"], response_url=slack.response_url()), FORM)
+        [reply] = slack.wait_for("response_url")
+        assert reply.args["replace_original"] is True
+        blocks = reply.args["blocks"]
+        text = all_text(blocks)
+        assert "Source" in text
+        if "Quiz finished" in text:
+            break
+    assert "Quiz finished" in text
+
+
+def test_did_you_mean_button_answers(bot, slack):
+    value = json.dumps({"service": "ec2", "topic": "guest_os_patching"})
+    post(bot.events_url, action_body(f"{ui.SUGGESTION}_0", value, response_url=slack.response_url()), FORM)
+    [reply] = slack.wait_for("response_url")
+    assert "Customer" in all_text(reply.args["blocks"])
+
+
+def test_share_in_channel_posts_in_channel(bot, slack):
+    value = json.dumps({"q": "who patches the guest os on ec2?"})
+    post(bot.events_url, action_body(ui.SHARE, value, response_url=slack.response_url()), FORM)
+    [reply] = slack.wait_for("response_url")
+    assert reply.args["response_type"] == "in_channel"
+
+
+def test_feedback_is_recorded(bot, slack):
+    before = len(bot.runtime.store.feedback)
+    value = json.dumps({"service": "ec2", "topic": "guest_os_patching"})
+    post(bot.events_url, action_body(ui.FEEDBACK_NOT_HELPFUL, value, response_url=slack.response_url()), FORM)
+    slack.wait_for("response_url")
+    recorded = bot.runtime.store.feedback[before:]
+    assert [(f.service, f.topic, f.helpful) for f in recorded] == [("ec2", "guest_os_patching", False)]
+
+
+def test_welcome_in_onboarding_channel_only(bot, slack):
+    joined = {"type": "member_joined_channel", "user": "U0002", "channel": "CWELCOME", "event_ts": "1.0"}
+    elsewhere = {"type": "member_joined_channel", "user": "U0003", "channel": "C0001", "event_ts": "1.0"}
+    post(bot.events_url, event_body(elsewhere, "EvJoin0"), JSON)
+    post(bot.events_url, event_body(joined, "EvJoin1"), JSON)
+    [call] = slack.wait_for("chat.postEphemeral")
+    time.sleep(0.2)
+    assert len(slack.recorded("chat.postEphemeral")) == 1
+    assert call.args["user"] == "U0002" and all_text(call.args["blocks"]).count(ui.STARTER_QUESTION) == 3
+
+
+def test_bad_signature_is_rejected(bot, slack):
+    result = post(bot.events_url, command_body("ec2"), FORM, secret="wrong-secret")
+    assert result.status == 401
+
+
+def test_missing_signature_is_rejected(bot):
+    assert post(bot.events_url, command_body("ec2"), FORM, sign=False).status == 401
+
+
+def test_stale_timestamp_is_rejected(bot):
+    stale = str(int(time.time()) - 6 * 60)
+    assert post(bot.events_url, command_body("ec2"), FORM, timestamp=stale).status == 401
