@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -61,9 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("console", help="interactive offline console")
 
     serve = commands.add_parser("serve", help="run the Slack bot (offline console without credentials)")
-    serve.add_argument("--http", action="store_true", help="HTTP mode instead of Socket Mode")
+    serve.add_argument("--http", action="store_true", help="HTTP mode (default when there is no SLACK_APP_TOKEN)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
-    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "3000")), help="HTTP port (default $PORT or 3000)"
+    )
     return parser
 
 
@@ -191,7 +194,7 @@ def _serve(settings: Settings, directory: Path, args: argparse.Namespace) -> int
     _load(directory)  # fail with one clear line before connecting anything
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = replace(settings, knowledge_dir=directory)
-    if args.http:
+    if args.http or not settings.app_token:
         serve_http(settings, args.host, args.port)
     else:
         serve_socket_mode(settings)

