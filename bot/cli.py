@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="srm", description="Who secures what on AWS? Answers from a cited knowledge base."
     )
+    parser.add_argument("--overlay", metavar="FILE", type=Path, help="organisation overlay (default: SRM_OVERLAY)")
     parser.add_argument(
         "--knowledge", metavar="DIR", type=Path, help="knowledge directory (default: SRM_KNOWLEDGE_DIR or ./knowledge)"
     )
@@ -75,12 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         directory = args.knowledge or settings.knowledge_dir
+        overlay = args.overlay or settings.overlay_path
         if args.command == "validate":
-            return _validate(args.directory or directory, args.strict)
+            return _validate(args.directory or directory, overlay, args.strict)
         command = args.command or "serve"
         if command == "serve":
-            return _serve(settings, directory, args)
-        matcher = Matcher(_load(directory))
+            return _serve(replace(settings, knowledge_dir=directory, overlay_path=overlay), args)
+        matcher = Matcher(_load(directory, overlay))
         if command == "ask":
             return _ask(matcher, args)
         if command == "service":
@@ -95,18 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _load(directory: Path) -> Knowledge:
+def _load(directory: Path, overlay: Path | None) -> Knowledge:
     try:
-        return load_knowledge(directory)
+        return load_knowledge(directory, overlay)
     except KnowledgeError as exc:
         first = exc.problems[0]
         more = f" (and {len(exc.problems) - 1} more; run 'srm validate {directory}')" if len(exc.problems) > 1 else ""
         raise CliError(f"cannot load knowledge from {directory}: {first}{more}") from None
 
 
-def _validate(directory: Path, strict: bool) -> int:
+def _validate(directory: Path, overlay: Path | None, strict: bool) -> int:
     try:
-        knowledge = load_knowledge(directory)
+        knowledge = load_knowledge(directory, overlay)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem)
@@ -185,19 +187,20 @@ def run_console(matcher: Matcher, stdin: TextIO, stdout: TextIO) -> int:
             print(file=stdout)
 
 
-def _serve(settings: Settings, directory: Path, args: argparse.Namespace) -> int:
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    knowledge = _load(settings.knowledge_dir, settings.overlay_path)  # one clear line before connecting
     if not settings.bot_token:
         print(CONNECT_HINT, file=sys.stderr)
-        return run_console(Matcher(_load(directory)), sys.stdin, sys.stdout)
+        return run_console(Matcher(knowledge), sys.stdin, sys.stdout)
+    from bot.runtime import Runtime
     from bot.serve import serve_http, serve_socket_mode
 
-    _load(directory)  # fail with one clear line before connecting anything
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = replace(settings, knowledge_dir=directory)
+    runtime = Runtime.from_knowledge(knowledge, settings.overlay_path)
     if args.http or not settings.app_token:
-        serve_http(settings, args.host, args.port)
+        serve_http(settings, runtime, args.host, args.port)
     else:
-        serve_socket_mode(settings)
+        serve_socket_mode(settings, runtime)
     return 0
 
 

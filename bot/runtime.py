@@ -24,17 +24,29 @@ class Snapshot:
     quiz: list[QuizQuestion]
 
     @classmethod
-    def load(cls, directory: Path) -> Snapshot:
-        knowledge = load_knowledge(directory)
+    def load(cls, directory: Path, overlay_path: Path | None = None) -> Snapshot:
+        return cls.of(load_knowledge(directory, overlay_path))
+
+    @classmethod
+    def of(cls, knowledge: Knowledge) -> Snapshot:
         return cls(knowledge, Matcher(knowledge), quiz_questions(knowledge))
 
 
 class Runtime:
-    def __init__(self, knowledge_dir: Path, store: Store | None = None):
-        self.knowledge_dir = knowledge_dir
-        self.snapshot = Snapshot.load(knowledge_dir)
+    def __init__(self, snapshot: Snapshot, overlay_path: Path | None = None, store: Store | None = None):
+        self.knowledge_dir = snapshot.knowledge.directory
+        self.overlay_path = overlay_path
+        self.snapshot = snapshot
         self.store = store or MemoryStore()
         self._reload_lock = threading.Lock()
+
+    @classmethod
+    def load(cls, knowledge_dir: Path, overlay_path: Path | None = None, store: Store | None = None) -> Runtime:
+        return cls(Snapshot.load(knowledge_dir, overlay_path), overlay_path, store)
+
+    @classmethod
+    def from_knowledge(cls, knowledge: Knowledge, overlay_path: Path | None = None) -> Runtime:
+        return cls(Snapshot.of(knowledge), overlay_path)
 
     def __deepcopy__(self, memo: dict) -> Runtime:
         # Bolt deep-copies the request context for lazy listeners; the runtime is shared, never copied.
@@ -44,7 +56,7 @@ class Runtime:
         """Load knowledge/ again; on any problem log it and keep answering from the last good snapshot."""
         with self._reload_lock:
             try:
-                snapshot = Snapshot.load(self.knowledge_dir)
+                snapshot = Snapshot.load(self.knowledge_dir, self.overlay_path)
             except KnowledgeError as exc:
                 for problem in exc.problems:
                     log.error("knowledge reload rejected: %s", problem)

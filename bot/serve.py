@@ -12,22 +12,20 @@ from bot.web import create_web_app
 log = logging.getLogger(__name__)
 
 
-def serve_socket_mode(settings: Settings) -> None:
+def serve_socket_mode(settings: Settings, runtime: Runtime) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     if not settings.app_token:
         raise SettingsError("Socket Mode needs SLACK_APP_TOKEN (xapp-...); or use --http with SLACK_SIGNING_SECRET")
-    runtime = Runtime(settings.knowledge_dir)
     app = create_app(settings, runtime)
     log.info("srm-bot connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.app_token).start()
 
 
-def serve_http(settings: Settings, host: str, port: int) -> None:
+def serve_http(settings: Settings, runtime: Runtime, host: str, port: int) -> None:
     import uvicorn
 
     if not settings.signing_secret:
         raise SettingsError("HTTP mode needs SLACK_SIGNING_SECRET")
-    runtime = Runtime(settings.knowledge_dir)
     web = create_web_app(create_app(settings, runtime), runtime)
     uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from bot.knowledge.schema import Check, Concept, ConceptFile, Service, Tool, Topic, Vocabulary
+from bot.knowledge.schema import Check, Concept, ConceptFile, Overlay, Service, Tool, Topic, Vocabulary
 from bot.matching.text import compact
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
@@ -48,6 +48,7 @@ class Knowledge:
     tools: dict[str, Tool]
     checks: dict[str, Check]
     vocabulary: Vocabulary
+    overlay: Overlay | None = None
 
 
 @dataclass
@@ -139,10 +140,15 @@ _TOPICS = TypeAdapter(dict[str, Topic])
 _TOOLS = TypeAdapter(dict[str, Tool])
 _CHECKS = TypeAdapter(dict[str, Check])
 _VOCABULARY = TypeAdapter(Vocabulary)
+_OVERLAY = TypeAdapter(Overlay)
+OVERLAY_FILE = "overlay.yaml"
 
 
-def load_knowledge(directory: Path | str = DEFAULT_DIR) -> Knowledge:
-    """Load and cross-check every file; raise KnowledgeError listing all problems found."""
+def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | None = None) -> Knowledge:
+    """Load and cross-check every file; raise KnowledgeError listing all problems found.
+
+    The organisation overlay is `overlay_path` when given, else DIR/overlay.yaml when it exists.
+    """
     root = Path(directory)
     reader = _Reader(root)
     if not root.is_dir():
@@ -171,11 +177,30 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR) -> Knowledge:
     for key, doc in service_docs.items():
         refs.check_service(doc, services[key])
     _check_aliases(reader, services, service_docs)
+    overlay = _load_overlay(reader, overlay_path or root / OVERLAY_FILE, services, topics, required=bool(overlay_path))
 
     if reader.problems:
         raise KnowledgeError(reader.problems)
     assert vocabulary is not None
-    return Knowledge(root, services, concepts, topics, tools, checks, vocabulary)
+    return Knowledge(root, services, concepts, topics, tools, checks, vocabulary, overlay)
+
+
+def _load_overlay(
+    reader: _Reader, path: Path, services: dict[str, Service], topics: dict[str, Topic], required: bool
+) -> Overlay | None:
+    if not path.exists() and not required:
+        return None
+    doc, overlay = _load_doc(reader, path, _OVERLAY)
+    if overlay is None or doc is None:
+        return None
+    for i, rule in enumerate(overlay.owners):
+        if rule.team not in overlay.teams:
+            reader.report(doc, ("owners", i, "team"), f"unknown team {rule.team!r} (see teams)")
+        if rule.service and rule.service not in services:
+            reader.report(doc, ("owners", i, "service"), f"unknown service {rule.service!r}")
+        if rule.topic and rule.topic not in topics:
+            reader.report(doc, ("owners", i, "topic"), f"unknown topic {rule.topic!r}")
+    return overlay
 
 
 def _load_doc(reader: _Reader, path: Path, adapter: TypeAdapter[Any]) -> tuple[_Document | None, Any]:

@@ -118,3 +118,25 @@ class Vocabulary(Model):
     stopwords: tuple[Text, ...]
     declines: Declines
     starter_questions: tuple[Text, ...] = ()
+
+
+class Team(Model):
+    """An internal team that owns customer-side duties in one organisation."""
+
+    name: Text
+    channel: Annotated[str, StringConstraints(pattern=r"^#[a-z0-9][a-z0-9._-]*$")] | None = None
+    group: Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9._-]+$")] | None = None
+    runbook: Url | None = None
+
+
+class OwnerRule(Model):
+    """Maps customer-side duties to a team: by service, by topic, both, or neither (the default)."""
+
+    team: Key
+    service: Key | None = None
+    topic: Key | None = None
+
+
+class Overlay(Model):
+    teams: dict[Key, Team] = Field(min_length=1)
+    owners: tuple[OwnerRule, ...] = Field(min_length=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.knowledge.schema import Concept, ControlCategory, Owner, Responsibility, Service
+from bot.knowledge.schema import Concept, ControlCategory, Owner, Responsibility, Service, Team
 
 Status = Literal["answered", "ambiguous", "out_of_scope"]
 # item: one duty on one service; summary: a whole service; concept: a model-wide entry;
@@ -39,6 +39,7 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()
     message: str | None = None
     truncated: bool = False
+    internal_owner: Team | None = None  # from the organisation overlay, for Customer / Shared duties
 
 
 def item_answer(

@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
+from bot.matching.overlay import internal_owner
 from bot.matching.text import clean_question, compact, stem, words
 from bot.matching.vocabulary import MIN_FUZZY_LENGTH, Indexes, build_indexes
 
@@ -143,11 +144,17 @@ class Matcher:
     # --- answering ----------------------------------------------------------------------------
     def match(self, question: str) -> Answer:
         text, truncated = clean_question(question)
-        answer = self._answer(text, self.read(text))
+        answer = self._with_internal_owner(self._answer(text, self.read(text)))
         if truncated:
             note = f"{answer.message} {TRUNCATED_NOTE}" if answer.message else TRUNCATED_NOTE
             answer = replace(answer, truncated=True, message=note)
         return answer
+
+    def _with_internal_owner(self, answer: Answer) -> Answer:
+        if answer.owner not in ("Customer", "Shared"):
+            return answer
+        team = internal_owner(self.knowledge, answer.service, answer.topic)
+        return replace(answer, internal_owner=team) if team else answer
 
     def _answer(self, text: str, reading: Reading) -> Answer:
         if reading.other_cloud:
@@ -309,6 +316,9 @@ class Matcher:
     # --- direct lookups (slash commands, buttons) ------------------------------------------------
     def answer_for(self, service_key: str | None, topic: str | None) -> Answer:
         """The answer a did-you-mean button stands for: an item, a service summary or a model-wide entry."""
+        return self._with_internal_owner(self._answer_for(service_key, topic))
+
+    def _answer_for(self, service_key: str | None, topic: str | None) -> Answer:
         service = self.knowledge.services.get(service_key or "")
         label = " ".join(part for part in (service.name if service else None, topic) if part)
         found = self._item_for(service, [(topic, 1.0)]) if service and topic in self.knowledge.topics else None

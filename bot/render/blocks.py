@@ -9,6 +9,7 @@ from typing import Any
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Service
 from bot.matching.answer import Answer, Suggestion
+from bot.matching.overlay import describe
 from bot.quiz import QuizQuestion, QuizState
 from bot.render.views import Duty, answer_checks, answer_tools, summarize_service
 
@@ -92,9 +93,7 @@ def _fields(*texts: str) -> Block:
 
 
 # --- answers ----------------------------------------------------------------------------------
-def build_answer_blocks(
-    knowledge: Knowledge, answer: Answer, *, share: bool = False, internal_owner: str | None = None
-) -> list[Block]:
+def build_answer_blocks(knowledge: Knowledge, answer: Answer, *, share: bool = False) -> list[Block]:
     if answer.kind in ("help", "decline"):
         blocks = [section(escape(answer.message or ""))]
     elif answer.status == "ambiguous":
@@ -102,7 +101,7 @@ def build_answer_blocks(
     elif answer.kind == "summary":
         blocks = build_service_blocks(knowledge, knowledge.services[answer.service or ""])
     else:
-        blocks = _duty_blocks(knowledge, answer, internal_owner)
+        blocks = _duty_blocks(knowledge, answer)
         if answer.confidence < LOW_CONFIDENCE and answer.suggestions:
             blocks += _suggestion_buttons("Not what you asked? Did you mean…", answer.suggestions)
         blocks.append(_feedback(answer))
@@ -113,15 +112,18 @@ def build_answer_blocks(
     return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
-def _duty_blocks(knowledge: Knowledge, answer: Answer, internal_owner: str | None) -> list[Block]:
+def _duty_blocks(knowledge: Knowledge, answer: Answer) -> list[Block]:
     source = answer.item or answer.concept
     assert source is not None
     title = answer.concept.title if answer.concept and not answer.service else ""
     if answer.service:
         title = f"{knowledge.services[answer.service].name}: {knowledge.topics[answer.topic or ''].label}"
     owner = OWNER_BADGES.get(answer.owner or "", "Explains the model")
-    if internal_owner and answer.owner in ("Customer", "Shared"):
-        owner += f"\nIn your organisation: {internal_owner}"
+    team = answer.internal_owner
+    if team:
+        owner += f"\nIn your organisation: {escape(describe(team))}"
+        if team.runbook:
+            owner += f" · {link(team.runbook, 'runbook')}"
     blocks = [header(title), _fields(f"*Owner*\n{owner}", f"*Control category*\n{answer.category or 'n/a'}")]
     if answer.concept:
         blocks.append(section(escape(answer.concept.explanation)))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from bot.knowledge.loader import Knowledge
-from bot.knowledge.schema import Service
+from bot.knowledge.schema import Service, Team
 from bot.matching.answer import Answer
+from bot.matching.overlay import describe
 from bot.render.views import Duty, answer_checks, answer_tools, summarize_service
 
 WIDTH = 100
@@ -33,6 +34,8 @@ def render_answer(knowledge: Knowledge, answer: Answer) -> str:
         f"Owner: {answer.owner or 'explains the model'}"
         + (f"   Control category: {answer.category}" if answer.category else "")
     )
+    if answer.internal_owner:
+        lines.append(_field("Your team:", _team_line(answer.internal_owner)))
     if answer.concept:
         lines.append(textwrap.fill(answer.concept.explanation, WIDTH))
     source = answer.item or answer.concept
@@ -55,6 +58,11 @@ def render_answer(knowledge: Knowledge, answer: Answer) -> str:
     if answer.confidence < 0.8 and answer.suggestions:
         lines.append("Did you mean: " + "; ".join(s.label for s in answer.suggestions))
     return "\n".join(lines) + _note(answer)
+
+
+def _team_line(team: Team) -> str:
+    line = f"in your organisation: {describe(team)}"
+    return f"{line} (runbook: {team.runbook})" if team.runbook else line
 
 
 def _title(knowledge: Knowledge, answer: Answer) -> str:

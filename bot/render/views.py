@@ -75,6 +75,6 @@ def answer_to_dict(knowledge: Knowledge, answer: Answer) -> dict[str, Any]:
         "checks": [
             {"id": check_id, "title": c.title, "url": c.url} for check_id, c in answer_checks(knowledge, answer)
         ],
-        "internal_owner": None,
+        "internal_owner": answer.internal_owner.model_dump() if answer.internal_owner else None,
         "truncated": answer.truncated,
     }

@@ -35,7 +35,7 @@ def create_client(settings: Settings) -> WebClient:
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> App:
     """The Bolt app. Listeners ack at once (process_before_response) and do slow Web API work lazily."""
-    runtime = runtime or Runtime(settings.knowledge_dir)
+    runtime = runtime or Runtime.load(settings.knowledge_dir, settings.overlay_path)
     app = App(
         client=create_client(settings),
         signing_secret=settings.signing_secret or "",
