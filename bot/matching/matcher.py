@@ -74,27 +74,24 @@ class Matcher:
         )
 
     def _find_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
+        """Longest alias spans first, exact before fuzzy; each word belongs to at most one service."""
         hits: list[ServiceHit] = []
         used: set[int] = set()
         aliases = self.index.aliases
         for length in range(min(self.index.max_alias_words, len(tokens)), 0, -1):
             for start in range(len(tokens) - length + 1):
                 span = range(start, start + length)
-                if used.intersection(span):
-                    continue
-                key = aliases.get("".join(tokens[start : start + length]))
-                if key:
+                words_ = tokens[start : start + length]
+                key = aliases.get("".join(words_))
+                if key and not used.intersection(span) and self._is_alias_span(words_):
                     hits.append(ServiceHit(key, start, length, exact=True))
                     used.update(span)
         for length in (2, 1):
             for start in range(len(tokens) - length + 1):
                 span = range(start, start + length)
-                joined = "".join(tokens[start : start + length])
-                if (
-                    used.intersection(span)
-                    or len(joined) < MIN_FUZZY_LENGTH
-                    or self._is_known(tokens[start : start + length])
-                ):
+                words_ = tokens[start : start + length]
+                joined = "".join(words_)
+                if used.intersection(span) or len(joined) < MIN_FUZZY_LENGTH or not self._may_be_a_typo(words_):
                     continue
                 near = self.index.alias_words.nearest(joined)
                 if near:
@@ -103,8 +100,24 @@ class Matcher:
         hits.sort(key=lambda h: h.start)
         return hits, used
 
-    def _is_known(self, tokens: list[str]) -> bool:
-        return all(stem(t) in self.index.known_stems for t in tokens)
+    def _is_alias_span(self, words_: list[str]) -> bool:
+        """An alias written as listed, or run together / split ('dynamo db') unless that splits a duty
+        phrase: 'aws back up' is the verb, not AWS Backup."""
+        if len(words_) == 1 or tuple(words_) in self.index.alias_word_forms:
+            return True
+        stems = frozenset(stem(w) for w in words_)
+        return not any(
+            len(phrase) > 1 and phrase <= stems
+            for w in words_
+            for _topic, phrase in self.index.phrases_by_stem.get(stem(w), ())
+        )
+
+    def _may_be_a_typo(self, words_: list[str]) -> bool:
+        """Unknown words may be a misspelt service, but not filler or a misspelt duty word ('pacth')."""
+        index = self.index
+        if all(stem(w) in index.known_stems for w in words_):
+            return False
+        return not any(w in index.stopwords or index.topic_words.nearest(w) for w in words_)
 
     def _known_stem(self, token: str) -> str:
         stemmed = stem(token)
@@ -167,28 +180,34 @@ class Matcher:
             return Answer(text, "out_of_scope", "decline", message=DECLINE_OFF_TOPIC)
         if not reading.services:
             return self._topic_only(text, reading)
-        service, others, confidence = self._pick_service(reading)
+        service, rivals, confidence = self._pick_service(reading)
         if not reading.topics:
             return self._service_only(text, service, reading, confidence)
-        return self._service_and_topic(text, service, others, reading, confidence)
+        return self._service_and_topic(text, service, rivals, reading, confidence)
 
     def _pick_service(self, reading: Reading) -> tuple[Service, list[Service], float]:
-        """The service the question is about; a service named only as a tool of another yields."""
+        """The service a question is about, and rival services it names as equally likely subjects.
+
+        A service that is only context yields: one the other lists as a tool, the usual tool for the
+        duty asked (KMS for keys), or the infrastructure the other runs in (VPC, EC2)."""
         services = self.knowledge.services
         named = list(dict.fromkeys(h.key for h in reading.services))
         exact = {h.key for h in reading.services if h.exact}
-        primary = named[0]
-        if len(named) > 1 and reading.topics:
-            tool_like = set()
-            for key in named:
-                for other in named:
-                    item = self._item_for(services[other], reading.topics)
-                    if other != key and item and key in item[0].tools:
-                        tool_like.add(key)
-            remaining = [k for k in named if k not in tool_like] or named
-            primary = remaining[0]
+        concept = self._concept_for(reading.topics[0][0]) if reading.topics else None
+        topic_tools = set(concept.tools) if concept else set()
+        tools_of = {k: {t for item in services[k].responsibilities for t in item.tools} for k in named}
+        context_rules = (
+            lambda k, rest: k in topic_tools,
+            lambda k, rest: any(k in tools_of[o] for o in rest if o != k),
+            lambda k, rest: services[k].model == "infrastructure",
+        )
+        subjects = named
+        for is_context in context_rules:
+            if len(subjects) > 1:
+                subjects = [k for k in subjects if not is_context(k, subjects)] or subjects
+        primary = subjects[0]
         confidence = 1.0 if primary in exact else FUZZY_PENALTY
-        return services[primary], [services[k] for k in named if k != primary], confidence
+        return services[primary], [services[k] for k in subjects[1:]], confidence
 
     def _item_for(self, service: Service, ranked: list[tuple[str, float]]) -> tuple[Responsibility, str, float] | None:
         """Best item of a service for the ranked topics: the topic itself, a narrower one, a broader one."""
@@ -222,15 +241,15 @@ class Matcher:
         return 1.0 if reading.has_cue or best >= 2 else WEAK_TOPIC_PENALTY
 
     def _service_and_topic(
-        self, text: str, service: Service, others: list[Service], reading: Reading, confidence: float
+        self, text: str, service: Service, rivals: list[Service], reading: Reading, confidence: float
     ) -> Answer:
         found = self._item_for(service, reading.topics)
         if found is None:
             return self._missing_item(text, service, reading, confidence)
         item, _asked, fit = found
         confidence *= fit * self._topic_strength(reading)
-        suggestions = self._item_suggestions(service, item, reading, others)
-        if others and not any(o.key in item.tools for o in others):
+        suggestions = self._item_suggestions(service, item, reading, rivals)
+        if rivals:
             return Answer(
                 text,
                 "ambiguous",

@@ -38,6 +38,7 @@ class FuzzyWords:
 @dataclass
 class Indexes:
     aliases: dict[str, str]  # compact alias -> service key
+    alias_word_forms: frozenset[tuple[str, ...]]  # aliases as written, word by word
     alias_words: FuzzyWords
     max_alias_words: int
     # stem -> (topic, phrase stems) for every topic phrase containing that stem
@@ -60,11 +61,13 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
     stopwords = frozenset(stem(w) for phrase in vocabulary.stopwords for w in words(phrase))
 
     aliases: dict[str, str] = {}
+    alias_word_forms: set[tuple[str, ...]] = set()
     alias_words = FuzzyWords()
     max_alias_words = 1
     for key, service in knowledge.services.items():
         for name in (service.name, *service.aliases):
             aliases[compact(name)] = key
+            alias_word_forms.add(tuple(words(name)))
             alias_words.add(compact(name))
             max_alias_words = max(max_alias_words, len(words(name)))
 
@@ -95,6 +98,7 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
             known |= stems
     return Indexes(
         aliases=aliases,
+        alias_word_forms=frozenset(alias_word_forms),
         alias_words=alias_words,
         max_alias_words=max_alias_words,
         phrases_by_stem=dict(phrases_by_stem),
