@@ -21,7 +21,29 @@ def register(app: App, settings: Settings, runtime: Runtime) -> None:
         return next()
 
     app.use(provide)
+    app.use(reject_replayed_requests)
     app.use(drop_duplicate_events)
+
+
+def reject_replayed_requests(
+    context: BoltContext, request: BoltRequest, next: Callable[[], BoltResponse]
+) -> BoltResponse:
+    """A signature is valid for five minutes; a second request with the same one is a replay.
+
+    Slack's own re-deliveries (X-Slack-Retry-Num) pass on to drop_duplicate_events, which answers 200
+    so that Slack stops retrying, and still never replies twice."""
+    signature = request.headers.get("x-slack-signature", [None])[0]
+    first_seen = (
+        request.mode != "http"
+        or not signature
+        or request.lazy_only
+        or "x-slack-retry-num" in request.headers
+        or context["runtime"].store.claim(f"signature:{signature}")
+    )
+    if not first_seen:
+        log.warning("rejected a replayed request")
+        return BoltResponse(status=401, body="replayed request")
+    return next()
 
 
 def drop_duplicate_events(

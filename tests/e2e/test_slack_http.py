@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 from bot.render import blocks as ui
 from tests.support.fake_slack import BOT_USER_ID
-from tests.support.signed import BOT_TOKEN, action_body, command_body, event_body, get, post
+from tests.support.signed import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    action_body,
+    command_body,
+    event_body,
+    get,
+    post,
+    signature,
+)
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -218,3 +228,40 @@ def test_missing_signature_is_rejected(bot):
 def test_stale_timestamp_is_rejected(bot):
     stale = str(int(time.time()) - 6 * 60)
     assert post(bot.events_url, command_body("ec2"), FORM, timestamp=stale).status == 401
+
+
+def test_replayed_signature_is_rejected(bot):
+    body, timestamp = command_body("ec2"), str(int(time.time()))
+    assert post(bot.events_url, body, FORM, timestamp=timestamp).status == 200
+    assert post(bot.events_url, body, FORM, timestamp=timestamp).status == 401
+
+
+def test_forged_body_with_valid_header_is_rejected(bot):
+    timestamp = str(int(time.time()))
+    genuine = command_body("ec2")
+    forged = command_body("list")
+    headers = {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature(genuine, timestamp)}
+    assert post(bot.events_url, forged, FORM, sign=False, headers=headers).status == 401
+
+
+def test_rate_limited_and_failing_web_api_calls_are_retried(bot, slack):
+    slack.failures["chat.postMessage"] = [(429, {"Retry-After": "1"}), (503, {})]
+    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who secures the hypervisor?",
+             "ts": "1700000000.000600", "channel": "C0001", "event_ts": "1700000000.000600"}  # fmt: skip
+    started = time.monotonic()
+    post(bot.events_url, event_body(event, "EvRetryApi"), JSON)
+    [_call] = slack.wait_for("chat.postMessage", timeout=15)
+    assert slack.attempts["chat.postMessage"] == 3
+    assert time.monotonic() - started >= 1.0  # Retry-After was honoured
+
+
+def test_no_token_or_secret_in_logs(bot, slack, caplog):
+    caplog.set_level(logging.DEBUG)
+    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches ec2?",
+             "ts": "1700000000.000700", "channel": "C0001", "event_ts": "1700000000.000700"}  # fmt: skip
+    post(bot.events_url, event_body(event, "EvLogs"), JSON)
+    post(bot.events_url, command_body("s3"), FORM)
+    post(bot.events_url, command_body("s3"), FORM, secret="wrong")
+    slack.wait_for("chat.postMessage")
+    assert caplog.records, "logging was captured"
+    assert BOT_TOKEN not in caplog.text and SIGNING_SECRET not in caplog.text
