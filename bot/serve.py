@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.reload import install_sighup, watch_knowledge
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
@@ -18,6 +19,7 @@ def serve_socket_mode(settings: Settings, runtime: Runtime) -> None:
     if not settings.app_token:
         raise SettingsError("Socket Mode needs SLACK_APP_TOKEN (xapp-...); or use --http with SLACK_SIGNING_SECRET")
     app = create_app(settings, runtime)
+    _enable_reload(runtime)
     log.info("srm-bot connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.app_token).start()
 
@@ -28,4 +30,10 @@ def serve_http(settings: Settings, runtime: Runtime, host: str, port: int) -> No
     if not settings.signing_secret:
         raise SettingsError("HTTP mode needs SLACK_SIGNING_SECRET")
     web = create_web_app(create_app(settings, runtime), runtime)
+    _enable_reload(runtime)
     uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+
+
+def _enable_reload(runtime: Runtime) -> None:
+    install_sighup(runtime)
+    watch_knowledge(runtime)

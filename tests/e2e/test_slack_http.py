@@ -231,7 +231,7 @@ def test_stale_timestamp_is_rejected(bot):
 
 
 def test_replayed_signature_is_rejected(bot):
-    body, timestamp = command_body("ec2"), str(int(time.time()))
+    body, timestamp = command_body("ec2"), str(int(time.time()))  # the same request, sent twice
     assert post(bot.events_url, body, FORM, timestamp=timestamp).status == 200
     assert post(bot.events_url, body, FORM, timestamp=timestamp).status == 401
 

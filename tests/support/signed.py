@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -63,10 +64,11 @@ def event_body(event: dict[str, Any], event_id: str = "Ev0001") -> str:
 
 
 def command_body(text: str, response_url: str = "https://hooks.slack.invalid/commands/1") -> str:
+    """A slash command payload; each gets its own trigger_id, as every real invocation does."""
     return urlencode({
         "token": "legacy", "team_id": "T0001", "team_domain": "acme", "channel_id": "C0001", "channel_name": "general",
         "user_id": "U0001", "user_name": "alice", "command": "/srm", "text": text, "api_app_id": "A0001",
-        "response_url": response_url, "trigger_id": "1.2.3",
+        "response_url": response_url, "trigger_id": uuid.uuid4().hex,
     })  # fmt: skip
 
 
