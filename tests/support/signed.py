@@ -6,9 +6,9 @@ import hashlib
 import hmac
 import json
 import time
-import uuid
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
