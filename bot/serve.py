@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
 from bot.reload import install_sighup, watch_knowledge
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError
@@ -12,16 +14,22 @@ from bot.web import create_web_app
 
 log = logging.getLogger(__name__)
 
+# How often the Socket Mode client checks that the connection is alive (and reconnects if not).
+PING_INTERVAL_SECONDS = 5
 
-def serve_socket_mode(settings: Settings, runtime: Runtime) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+def socket_mode_handler(settings: Settings, runtime: Runtime) -> SocketModeHandler:
+    """Bolt's Socket Mode handler; it reconnects by itself when the WebSocket drops."""
     if not settings.app_token:
         raise SettingsError("Socket Mode needs SLACK_APP_TOKEN (xapp-...); or use --http with SLACK_SIGNING_SECRET")
-    app = create_app(settings, runtime)
+    return SocketModeHandler(create_app(settings, runtime), settings.app_token, ping_interval=PING_INTERVAL_SECONDS)
+
+
+def serve_socket_mode(settings: Settings, runtime: Runtime) -> None:
+    handler = socket_mode_handler(settings, runtime)
     _enable_reload(runtime)
     log.info("srm-bot connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.app_token).start()
+    handler.start()
 
 
 def serve_http(settings: Settings, runtime: Runtime, host: str, port: int) -> None:

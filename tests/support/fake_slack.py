@@ -27,6 +27,7 @@ class FakeSlack:
 
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    responses: dict[str, dict[str, Any]] = field(default_factory=dict)  # method -> extra response fields
     attempts: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -84,6 +85,8 @@ class FakeSlack:
                 status, headers = queued.pop(0)
                 return status, headers, {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
             self.calls.append(Call(method, args, token))
+        if method in self.responses:
+            return 200, {}, {"ok": True, **self.responses[method]}
         if method == "auth.test":
             return (
                 200,

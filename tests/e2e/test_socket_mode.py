@@ -1,0 +1,88 @@
+"""Socket Mode against a local WebSocket server that drops the bot mid-conversation and re-delivers."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import replace
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.server import ServerConnection, serve
+
+from bot.runtime import Runtime
+from bot.serve import socket_mode_handler
+from bot.settings import Settings
+from tests.conftest import KNOWLEDGE_DIR
+from tests.support.fake_slack import BOT_USER_ID, FakeSlack, settle
+from tests.support.signed import BOT_TOKEN
+
+APP_TOKEN = "xapp-test-token-not-real"
+
+
+def envelope(envelope_id: str, retry_attempt: int) -> str:
+    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches the guest os on ec2?",
+             "ts": "1700000001.000100", "channel": "C0001", "event_ts": "1700000001.000100"}  # fmt: skip
+    payload = {"token": "legacy", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
+               "event_id": "EvSocket1", "event_time": int(time.time()), "event": event,
+               "authorizations": [{"team_id": "T0001", "user_id": BOT_USER_ID, "is_bot": True}]}  # fmt: skip
+    return json.dumps({
+        "envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False, "payload": payload,
+        "retry_attempt": retry_attempt, "retry_reason": "timeout" if retry_attempt else "",
+    })  # fmt: skip
+
+
+class DroppingSocketServer:
+    """First connection: hello, one event, read the ack, then drop. Later connections: the same event
+    again as a retry (retry_attempt 1), then stay open."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.acks: list[str] = []
+        self._server = serve(self._handle, "127.0.0.1", 0)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.socket.getsockname()[:2]
+        return f"ws://{host}:{port}/link"
+
+    def _handle(self, connection: ServerConnection) -> None:
+        self.connections += 1
+        first = self.connections == 1
+        connection.send(json.dumps({"type": "hello", "num_connections": 1, "debug_info": {}}))
+        connection.send(envelope(f"env-{self.connections}", 0 if first else 1))
+        try:
+            while True:
+                message = json.loads(connection.recv(timeout=30))
+                if "envelope_id" in message:
+                    self.acks.append(message["envelope_id"])
+                    if first:
+                        connection.close()  # drop the bot right after it acknowledged
+                        return
+        except (ConnectionClosed, TimeoutError):
+            return
+
+    def stop(self) -> None:
+        self._server.shutdown()
+
+
+def test_socket_mode_reconnects_and_never_answers_a_retry_twice():
+    slack = FakeSlack().start()
+    sockets = DroppingSocketServer()
+    slack.responses["apps.connections.open"] = {"url": sockets.url}
+    settings = Settings(knowledge_dir=KNOWLEDGE_DIR, bot_token=BOT_TOKEN, app_token=APP_TOKEN,
+                        slack_api_url=slack.api_url)  # fmt: skip
+    handler = socket_mode_handler(replace(settings), Runtime.load(KNOWLEDGE_DIR))
+    try:
+        handler.connect()
+        assert settle(lambda: len(sockets.acks) >= 2, timeout=40), f"acks: {sockets.acks}"
+        assert sockets.connections >= 2 and len(slack.recorded("apps.connections.open")) >= 2
+        [call] = slack.wait_for("chat.postMessage")
+        time.sleep(0.5)
+        assert len(slack.recorded("chat.postMessage")) == 1
+        assert call.args["thread_ts"] == "1700000001.000100" and "Customer" in json.dumps(call.args["blocks"])
+    finally:
+        handler.close()
+        sockets.stop()
+        slack.stop()
