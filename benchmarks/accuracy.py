@@ -7,12 +7,13 @@ Prints owner / service / off-topic-declined rates side by side; asserts nothing.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.loader import Knowledge, load_knowledge
-from bot.matching.evaluate import Score, Verdict, load_cases, score
+from bot.matching.evaluate import Case, Score, Verdict, load_cases, score
 from bot.matching.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,23 +44,31 @@ def baseline(knowledge: Knowledge):
     return answer, len(phrasings)
 
 
+QUESTION_SETS = {
+    "development set (tests/data/questions)": sorted((ROOT / "tests" / "data" / "questions").glob("*.yaml")),
+    "held-out set (tests/data/holdout, written blind)": sorted((ROOT / "tests" / "data" / "holdout").glob("*.yaml")),
+}
+
+
 def main() -> None:
-    files = [Path(p) for p in sys.argv[1:]] or sorted((ROOT / "tests" / "data" / "questions").glob("*.yaml"))
-    cases = load_cases(files)
     knowledge = load_knowledge()
     matcher = Matcher(knowledge)
+    base_answer, size = baseline(knowledge)
+    sets = {"given files": [Path(p) for p in sys.argv[1:]]} if sys.argv[1:] else QUESTION_SETS
+    for name, files in sets.items():
+        print(f"== {name}")
+        report(load_cases(files), matcher, base_answer)
+    print(f"(baseline scans {size} phrasings per question)")
 
+
+def report(cases: list[Case], matcher: Matcher, base_answer: Callable[[str], Verdict]) -> None:
     def srm(question: str) -> Verdict:
         a = matcher.match(question)
         return Verdict(a.status, a.service, a.owner)
 
     ours = score(cases, srm)
-    base_answer, size = baseline(knowledge)
     base = score(cases, base_answer)
-    print(
-        f"question set: {len(cases)} questions ({ours.answerable} answerable, {ours.off_topic} off-topic) "
-        f"from {len(files)} file(s)"
-    )
+    print(f"{len(cases)} questions ({ours.answerable} answerable, {ours.off_topic} off-topic)")
     print(f"{'metric':<22}{'srm matcher':>14}{'WRatio baseline':>18}")
     rows: list[tuple[str, float, float]] = [
         ("owner correct", ours.owner_rate, base.owner_rate),
@@ -68,7 +77,6 @@ def main() -> None:
     ]
     for name, a, b in rows:
         print(f"{name:<22}{a:>13.1%}{b:>18.1%}")
-    print(f"(baseline scans {size} phrasings per question)")
     _print_failures(ours)
 
 

@@ -13,7 +13,9 @@ from starlette.routing import Route
 from bot.runtime import Runtime
 
 
-def create_web_app(app: App, runtime: Runtime) -> Starlette:
+def create_web_app(app: App, runtime: Runtime | None = None) -> Starlette:
+    """The ASGI app uvicorn serves; without a runtime (a bare Bolt app) /healthz reports only 'ok'."""
+
     async def slack_events(request: Request) -> Response:
         body = await request.body()
         # Bolt is synchronous; a worker thread keeps one slow Web API call from stalling other requests.
@@ -21,7 +23,8 @@ def create_web_app(app: App, runtime: Runtime) -> Starlette:
         return to_starlette_response(bolt_response)
 
     async def healthz(_request: Request) -> Response:
-        return JSONResponse({"status": "ok", "services": len(runtime.snapshot.knowledge.services)})
+        services = len(runtime.snapshot.knowledge.services) if runtime else None
+        return JSONResponse({"status": "ok", "services": services})
 
     return Starlette(
         routes=[

@@ -286,6 +286,7 @@ def _check_aliases(reader: _Reader, services: dict[str, Service], docs: dict[str
     for key, service in services.items():
         names = [(("key",), key), (("name",), service.name)]
         names += [(("aliases", i), alias) for i, alias in enumerate(service.aliases)]
+        names += [(("weak_aliases", i), alias) for i, alias in enumerate(service.weak_aliases)]
         for loc, name in names:
             form = compact(name)
             if not form:

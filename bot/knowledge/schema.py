@@ -60,6 +60,9 @@ class Service(Model):
     key: Key
     name: Text
     aliases: tuple[Text, ...] = ()
+    # Product or common-word names ("postgres", "redis", "glue") that mean this service only when the
+    # question names no other service: "who patches mysql on ec2" is about EC2.
+    weak_aliases: tuple[Text, ...] = ()
     model: ServiceModel
     summary: Text
     responsibilities: tuple[Responsibility, ...] = Field(min_length=1)

@@ -41,12 +41,14 @@ class Reading:
     """What a question contains, before deciding how to answer it."""
 
     services: list[ServiceHit]
-    topics: list[tuple[str, float]]  # best first
+    topics: list[tuple[str, float]]  # best first, scored by how specific the matched words are
+    topic_words: int  # question words the best topic covers (2+ is a confident topic)
     has_cue: bool
     greeting_only: bool
     other_cloud: bool
     off_topic: bool
     content_words: int
+    unexplained_words: int  # words that are neither filler, a service, a duty nor a cue
 
 
 class Matcher:
@@ -56,21 +58,27 @@ class Matcher:
 
     # --- reading ------------------------------------------------------------------------------
     def read(self, text: str) -> Reading:
+        index = self.index
         tokens = words(text)
         services, used = self._find_services(tokens)
         stems = [self._known_stem(t) for i, t in enumerate(tokens) if i not in used]
         present = set(stems)
-        index = self.index
         content = [s for s in stems if s not in index.stopwords]
         greeting_stems = set().union(*[g for g in index.greetings if g <= present]) if present else set()
+        off_topic = [p for p in index.off_topic if p <= present]
+        # a cue inside an off-topic phrase ("how do i", "should we use") is not a cue
+        cues = [c for c in index.cues if c <= present and not any(c <= p for p in off_topic)]
+        topics, covered = self._score_topics(present)
         return Reading(
             services=services,
-            topics=self._score_topics(present),
-            has_cue=any(c <= present for c in index.cues),
+            topics=topics,
+            topic_words=covered,
+            has_cue=bool(cues),
             greeting_only=bool(greeting_stems) and all(s in greeting_stems for s in content),
             other_cloud=any(c <= present for c in index.other_clouds),
-            off_topic=any(c <= present for c in index.off_topic),
+            off_topic=bool(off_topic),
             content_words=len(content),
+            unexplained_words=sum(1 for s in content if s not in index.known_stems),
         )
 
     def _find_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
@@ -97,8 +105,20 @@ class Matcher:
                 if near:
                     hits.append(ServiceHit(aliases[near], start, length, exact=False))
                     used.update(span)
+        if not hits:
+            hits, used = self._find_weak_services(tokens)
         hits.sort(key=lambda h: h.start)
         return hits, used
+
+    def _find_weak_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
+        """Product names such as 'postgres' stand for a service only when no service is named."""
+        weak = self.index.weak_aliases
+        for length in range(min(self.index.max_alias_words, len(tokens)), 0, -1):
+            for start in range(len(tokens) - length + 1):
+                key = weak.get("".join(tokens[start : start + length]))
+                if key and self._is_alias_span(tokens[start : start + length]):
+                    return [ServiceHit(key, start, length, exact=True)], set(range(start, start + length))
+        return [], set()
 
     def _is_alias_span(self, words_: list[str]) -> bool:
         """An alias written as listed, or run together / split ('dynamo db') unless that splits a duty
@@ -115,9 +135,10 @@ class Matcher:
     def _may_be_a_typo(self, words_: list[str]) -> bool:
         """Unknown words may be a misspelt service, but not filler or a misspelt duty word ('pacth')."""
         index = self.index
-        if all(stem(w) in index.known_stems for w in words_):
+        unknown = [w for w in words_ if stem(w) not in index.known_stems]
+        if not unknown or any(w in index.stopwords for w in words_):
             return False
-        return not any(w in index.stopwords or index.topic_words.nearest(w) for w in words_)
+        return not any(index.topic_words.nearest(w) for w in unknown)
 
     def _known_stem(self, token: str) -> str:
         stemmed = stem(token)
@@ -126,22 +147,30 @@ class Matcher:
         near = self.index.topic_words.nearest(token)
         return stem(near) if near else stemmed
 
-    def _score_topics(self, present: set[str]) -> list[tuple[str, float]]:
-        """Rank topics by how many of the question's words their matched phrases cover."""
+    def _score_topics(self, present: set[str]) -> tuple[list[tuple[str, float]], int]:
+        """Rank topics by the question words their matched phrases cover, each word weighted by how
+        specific it is ('replicated' names one topic, 'data' names many)."""
         covered: dict[str, set[str]] = {}
+        longest: dict[str, int] = {}
+        stopwords, weight = self.index.stopwords, self.index.stem_weight
         for s in present:
             for topic, phrase in self.index.phrases_by_stem.get(s, ()):
                 if phrase <= present:
                     covered.setdefault(topic, set()).update(phrase)
-        stopwords = self.index.stopwords
-        scores = {t: len(c - stopwords) + 0.25 * len(c & stopwords) for t, c in covered.items()}
+                    longest[topic] = max(longest.get(topic, 0), len(phrase - stopwords))
+        # a multi-word phrase ("control plane") is more specific than its words apart
+        scores = {
+            t: sum(weight[w] for w in c - stopwords) + 0.1 * len(c & stopwords) + 0.5 * max(longest[t] - 1, 0)
+            for t, c in covered.items()
+        }
         topics = self.knowledge.topics
         boosted = {}
         for key, score in scores.items():
             broader = topics[key].broader
             boosted[key] = score + (0.5 * scores[broader] if broader in scores else 0)
-        ranked = sorted(boosted.items(), key=lambda kv: -kv[1])
-        return self._prefer_broader_on_tie(ranked)
+        ranked = self._prefer_broader_on_tie(sorted(boosted.items(), key=lambda kv: -kv[1]))
+        best_words = len(covered[ranked[0][0]] - stopwords) if ranked else 0
+        return ranked, best_words
 
     def _prefer_broader_on_tie(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Two narrower topics tied at the top mean the question is about their broader topic."""
@@ -181,6 +210,9 @@ class Matcher:
         if not reading.services:
             return self._topic_only(text, reading)
         service, rivals, confidence = self._pick_service(reading)
+        if reading.topics and reading.topics[0][0] in self.index.model_only_topics:
+            # "shared responsibility for rds": the model's own vocabulary says nothing about the duty
+            reading = replace(reading, topics=[t for t in reading.topics if t[0] not in self.index.model_only_topics])
         if not reading.topics:
             return self._service_only(text, service, reading, confidence)
         return self._service_and_topic(text, service, rivals, reading, confidence)
@@ -237,8 +269,7 @@ class Matcher:
         return None
 
     def _topic_strength(self, reading: Reading) -> float:
-        best = reading.topics[0][1]
-        return 1.0 if reading.has_cue or best >= 2 else WEAK_TOPIC_PENALTY
+        return 1.0 if reading.has_cue or reading.topic_words >= 2 else WEAK_TOPIC_PENALTY
 
     def _service_and_topic(
         self, text: str, service: Service, rivals: list[Service], reading: Reading, confidence: float
@@ -282,6 +313,10 @@ class Matcher:
         )
 
     def _service_only(self, text: str, service: Service, reading: Reading, confidence: float) -> Answer:
+        """A service and no duty: its summary - unless the rest of the question is about something
+        else entirely ('how do i ssh into ec2'), which is not ours to answer."""
+        if reading.unexplained_words and not reading.has_cue:
+            return Answer(text, "out_of_scope", "decline", service=service.key, message=DECLINE_OFF_TOPIC)
         if confidence < 1.0 and not reading.has_cue:
             return Answer(
                 text,
@@ -294,8 +329,8 @@ class Matcher:
         return summary_answer(text, service, 0.9 * confidence)
 
     def _topic_only(self, text: str, reading: Reading) -> Answer:
-        topic, score = reading.topics[0]
-        if not reading.has_cue and score < 2 and reading.content_words > 3:
+        topic, _score = reading.topics[0]
+        if not reading.has_cue and reading.topic_words < 2 and reading.content_words > 3:
             return Answer(text, "out_of_scope", "decline", message=DECLINE_UNKNOWN)
         concept = self._concept_for(topic)
         services = [s for s in self.knowledge.services.values() if self._item_for(s, reading.topics[:1])][:3]

@@ -28,6 +28,13 @@ class FuzzyWords:
         if len(word) >= MIN_FUZZY_LENGTH and word not in self.by_length[len(word)]:
             self.by_length[len(word)].append(word)
 
+    def add_with_inflections(self, word: str) -> None:
+        """A word and its common inflections, so 'encypts' is one typo from 'encrypts'."""
+        self.add(word)
+        if len(word) >= MIN_FUZZY_LENGTH and not word.endswith("s"):
+            for suffix in ("es" if word.endswith(("x", "ch", "sh")) else "s", "ed", "ing"):
+                self.add(word + suffix)
+
     def nearest(self, word: str) -> str | None:
         limit = max_typos(word)
         candidates = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in self.by_length.get(n, ())]
@@ -38,11 +45,14 @@ class FuzzyWords:
 @dataclass
 class Indexes:
     aliases: dict[str, str]  # compact alias -> service key
+    weak_aliases: dict[str, str]  # compact weak alias -> service key
     alias_word_forms: frozenset[tuple[str, ...]]  # aliases as written, word by word
     alias_words: FuzzyWords
     max_alias_words: int
     # stem -> (topic, phrase stems) for every topic phrase containing that stem
     phrases_by_stem: dict[str, list[tuple[str, frozenset[str]]]]
+    stem_weight: dict[str, float]  # 1 / number of topic families whose phrases use the stem
+    model_only_topics: frozenset[str]  # topics only model-wide entries answer (what is the SRM...)
     topic_words: FuzzyWords
     known_stems: frozenset[str]
     stopwords: frozenset[str]
@@ -61,6 +71,7 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
     stopwords = frozenset(stem(w) for phrase in vocabulary.stopwords for w in words(phrase))
 
     aliases: dict[str, str] = {}
+    weak_aliases: dict[str, str] = {}
     alias_word_forms: set[tuple[str, ...]] = set()
     alias_words = FuzzyWords()
     max_alias_words = 1
@@ -69,6 +80,10 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
             aliases[compact(name)] = key
             alias_word_forms.add(tuple(words(name)))
             alias_words.add(compact(name))
+            max_alias_words = max(max_alias_words, len(words(name)))
+        for name in service.weak_aliases:
+            weak_aliases[compact(name)] = key
+            alias_word_forms.add(tuple(words(name)))
             max_alias_words = max(max_alias_words, len(words(name)))
 
     phrases_by_stem: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
@@ -79,7 +94,19 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
             for s in phrase:
                 phrases_by_stem[s].append((key, phrase))
             for w in words(text):
-                topic_words.add(w)
+                topic_words.add_with_inflections(w)
+
+    def family(topic: str) -> str:
+        while knowledge.topics[topic].broader:
+            topic = knowledge.topics[topic].broader or topic
+        return topic
+
+    # A word used by one family of topics ("patch") says more than one used by many ("data").
+    families_of_stem: dict[str, set[str]] = defaultdict(set)
+    for s, entries in phrases_by_stem.items():
+        families_of_stem[s].update(family(topic) for topic, _phrase in entries)
+    item_topics = {item.topic for service in knowledge.services.values() for item in service.responsibilities}
+    used_topics = item_topics | {knowledge.topics[t].broader for t in item_topics if knowledge.topics[t].broader}
 
     def phrase_list(texts: tuple[str, ...]) -> list[frozenset[str]]:
         return [_stems(t) for t in texts]
@@ -98,10 +125,13 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
             known |= stems
     return Indexes(
         aliases=aliases,
+        weak_aliases=weak_aliases,
         alias_word_forms=frozenset(alias_word_forms),
         alias_words=alias_words,
         max_alias_words=max_alias_words,
         phrases_by_stem=dict(phrases_by_stem),
+        stem_weight={s: 1 / len(f) for s, f in families_of_stem.items()},
+        model_only_topics=frozenset(knowledge.topics) - used_topics,
         topic_words=topic_words,
         known_stems=frozenset(known),
         stopwords=stopwords,

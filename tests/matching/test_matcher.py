@@ -101,6 +101,13 @@ def test_question_set_accuracy(matcher):
     assert result.decline_rate >= 0.95, failures
 
 
+def test_held_out_set_stays_accurate(matcher):
+    """Written blind against the knowledge files; a guard against tuning to the development set."""
+    result = score(load_cases((DATA / "holdout").glob("*.yaml")), lambda q: verdict_of(matcher, q))
+    failures = "\n".join(f"{c.question!r} -> {v}" for c, v in result.failures)
+    assert result.owner_rate >= 0.92 and result.service_rate >= 0.95 and result.decline_rate >= 0.95, failures
+
+
 def test_question_set_labels_exist(knowledge):
     for case in load_cases(QUESTION_FILES):
         if case.service:

@@ -1,0 +1,221 @@
+"""Load benchmark: srm-bot in HTTP mode (uvicorn) vs a bare Bolt app that acks at once, same run.
+
+Both servers run on loopback against a local Slack Web API stand-in. Correctly signed slash commands
+and app_mention events are sent (1) at a fixed rate for a fixed duration and (2) closed-loop at a fixed
+concurrency. Prints requests/s, p50/p99 latency and errors for each, the ratio, start-up time to the
+first answer and peak RSS. Bounded in count and time; asserts nothing.
+
+Run: .venv/bin/python benchmarks/load.py [--rate 500] [--duration 30] [--concurrency 8] [--burst 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.fake_slack import FakeSlack  # noqa: E402
+from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, signature  # noqa: E402
+
+SRM = str(Path(sys.executable).parent / "srm")
+QUESTIONS = [
+    "who patches rds?",
+    "s3",
+    "who encrypts dynamodb tables",
+    "compare ec2 lambda",
+    "who patches the guest os on ec2",
+]
+
+
+@dataclass
+class Result:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def line(self, name: str) -> str:
+        lat = sorted(self.latencies_ms) or [float("nan")]
+        p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
+        rate = len(self.latencies_ms) / self.elapsed if self.elapsed else 0
+        return (f"{name:<34} {rate:>9.0f} req/s  p50 {p(0.5):6.2f} ms  p99 {p(0.99):6.2f} ms  "
+                f"max {lat[-1]:7.2f} ms  errors {self.errors}  ({len(self.latencies_ms)} ok)")  # fmt: skip
+
+
+def request_bytes(port: int, n: int) -> bytes:
+    """A signed slash command (3 of 4) or app_mention event (1 of 4), each unique as Slack's are."""
+    if n % 4 == 3:
+        event = {"type": "app_mention", "user": "U0001", "text": f"<@UBOT0001> {QUESTIONS[n % len(QUESTIONS)]}",
+                 "ts": f"1700000000.{n:06d}", "channel": "C0001", "event_ts": f"1700000000.{n:06d}"}  # fmt: skip
+        body = json.dumps({"type": "event_callback", "team_id": "T0001", "api_app_id": "A0001",
+                           "event_id": f"Ev{uuid.uuid4().hex}", "event": event, "token": "legacy"})  # fmt: skip
+        content_type = "application/json"
+    else:
+        body = urlencode({"command": "/srm", "text": QUESTIONS[n % len(QUESTIONS)], "team_id": "T0001",
+                          "user_id": "U0001", "channel_id": "C0001", "trigger_id": uuid.uuid4().hex,
+                          "response_url": "https://hooks.slack.invalid/1", "token": "legacy"})  # fmt: skip
+        content_type = "application/x-www-form-urlencoded"
+    timestamp = str(int(time.time()))
+    raw = body.encode()
+    head = (f"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(raw)}\r\nX-Slack-Request-Timestamp: {timestamp}\r\n"
+            f"X-Slack-Signature: {signature(body, timestamp)}\r\n\r\n")  # fmt: skip
+    return head.encode() + raw
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; minimal client so the load generator stays cheap."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def send(self, payload: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        self.writer.write(payload)
+        status_line = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        await self.reader.readexactly(length)
+        return int(status_line.split()[1])
+
+
+async def timed(connection: Connection, payload: bytes, result: Result) -> None:
+    started = time.perf_counter()
+    try:
+        status = await connection.send(payload)
+    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+        connection.writer = None
+        result.errors += 1
+        return
+    if status == 200:
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+    else:
+        result.errors += 1
+
+
+async def fixed_rate(port: int, rate: int, duration: float, connections: int = 16) -> Result:
+    """Open loop: a request every 1/rate s, spread over a pool of connections."""
+    result, pool, busy = Result(), [Connection(port) for _ in range(connections)], set()
+    tasks: list[asyncio.Task[None]] = []
+    total = int(rate * duration)
+    started = time.perf_counter()
+    for n in range(total):
+        await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
+        free = next((c for c in pool if c not in busy), None)
+        if free is None:
+            result.errors += 1  # every connection still waiting: the server is falling behind
+            continue
+        busy.add(free)
+        task = asyncio.create_task(timed(free, request_bytes(port, n), result))
+        task.add_done_callback(lambda _t, c=free: busy.discard(c))
+        tasks.append(task)
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+async def fixed_concurrency(port: int, concurrency: int, duration: float) -> Result:
+    """Closed loop: each of `concurrency` connections sends its next request as soon as one returns."""
+    result, deadline = Result(), time.perf_counter() + duration
+    counter = iter(range(10**9))
+
+    async def worker() -> None:
+        connection = Connection(port)
+        while time.perf_counter() < deadline:
+            await timed(connection, request_bytes(port, next(counter)), result)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def start_server(command: list[str], env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
+    """Start a server; return it and the seconds until it answered its first slash command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = started + 30
+    while time.perf_counter() < deadline:
+        try:
+            status = asyncio.run(Connection(port).send(request_bytes(port, 0)))
+            if status == 200:
+                return process, time.perf_counter() - started
+        except OSError:
+            time.sleep(0.02)
+    process.kill()
+    raise SystemExit(f"server {command} did not start")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(name: str, command: list[str], env: dict[str, str], port: int, args: argparse.Namespace) -> list[Result]:
+    process, startup = start_server(command, env, port)
+    try:
+        asyncio.run(fixed_concurrency(port, args.concurrency, 2))  # warm-up
+        rate = asyncio.run(fixed_rate(port, args.rate, args.duration))
+        concurrent = asyncio.run(fixed_concurrency(port, args.concurrency, args.burst))
+        print(rate.line(f"{name}: {args.rate}/s for {args.duration:.0f}s"))
+        print(concurrent.line(f"{name}: concurrency {args.concurrency}"))
+        print(f"{name}: start-up to first answer {startup:.2f} s, peak RSS {peak_rss_mb(process.pid):.0f} MB")
+        return [rate, concurrent]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=int, default=500, help="requests per second in the fixed-rate phase")
+    parser.add_argument("--duration", type=float, default=30, help="seconds of the fixed-rate phase")
+    parser.add_argument("--concurrency", type=int, default=8, help="connections in the closed-loop phase")
+    parser.add_argument("--burst", type=float, default=10, help="seconds of the closed-loop phase")
+    args = parser.parse_args()
+
+    slack = FakeSlack().start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+    env |= {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.api_url}
+    try:
+        port = free_port()
+        ours = run("srm-bot", [SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env, port, args)
+        port = free_port()
+        bare = run("bare Bolt", [sys.executable, str(ROOT / "benchmarks" / "bare_bolt.py"), str(port)], env, port, args)
+    finally:
+        slack.stop()
+    ratio = len(ours[1].latencies_ms) / ours[1].elapsed / (len(bare[1].latencies_ms) / bare[1].elapsed)
+    print(f"srm-bot throughput at concurrency {args.concurrency}: {ratio:.0%} of the bare Bolt app's")
+    print(f"chat.postMessage calls received by the Slack stand-in: {len(slack.recorded('chat.postMessage'))}")
+    print(f"statistics: srm p50 across phases {statistics.median(ours[0].latencies_ms or [0]):.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
