@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
 from bot.runtime import Snapshot
 
+REPLY_CACHE_SIZE = 4096
 USAGE_FALLBACK = "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm list | /srm quiz"
 
 
@@ -20,11 +22,23 @@ class Reply:
     answer: Answer | None = None
 
 
+def cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:
+    """The reply for `key` under this snapshot, built once (replies are never mutated)."""
+    reply = snapshot.replies.get(key)
+    if reply is None:
+        if len(snapshot.replies) >= REPLY_CACHE_SIZE:
+            snapshot.replies.clear()
+        reply = snapshot.replies[key] = build()
+    return reply
+
+
 def answer_reply(snapshot: Snapshot, question: str, *, share: bool = False) -> Reply:
-    answer = snapshot.matcher.match(question)
-    return Reply(
-        ui.build_answer_blocks(snapshot.knowledge, answer, share=share), fallback_text(snapshot, answer), answer
-    )
+    def build() -> Reply:
+        answer = snapshot.matcher.match(question)
+        blocks = ui.build_answer_blocks(snapshot.knowledge, answer, share=share)
+        return Reply(blocks, fallback_text(snapshot, answer), answer)
+
+    return cached(snapshot, ("answer", question, str(share)), build)
 
 
 def fallback_text(snapshot: Snapshot, answer: Answer) -> str:
@@ -38,18 +52,26 @@ def fallback_text(snapshot: Snapshot, answer: Answer) -> str:
 
 
 def srm_command(snapshot: Snapshot, text: str) -> Reply:
+    if text.strip().lower() == "quiz":
+        return _new_quiz(snapshot)  # a fresh random quiz every time
+    return cached(snapshot, ("command", text), lambda: _command(snapshot, text))
+
+
+def _new_quiz(snapshot: Snapshot) -> Reply:
+    state = new_quiz(snapshot.quiz)
+    first = question_at(snapshot.quiz, state)
+    if first is None:
+        return Reply([ui.section("There are no quiz questions in the knowledge base yet.")], "No quiz")
+    return Reply(ui.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
+
+
+def _command(snapshot: Snapshot, text: str) -> Reply:
     words = text.split()
     verb = words[0].lower() if words else "help"
     if verb == "help" and len(words) <= 1:
         return Reply(ui.build_help_blocks(), USAGE_FALLBACK)
     if verb == "list" and len(words) == 1:
         return Reply(ui.build_list_blocks(snapshot.knowledge), "Services srm-bot knows")
-    if verb == "quiz" and len(words) == 1:
-        state = new_quiz(snapshot.quiz)
-        first = question_at(snapshot.quiz, state)
-        if first is None:
-            return Reply([ui.section("There are no quiz questions in the knowledge base yet.")], "No quiz")
-        return Reply(ui.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
     if verb == "compare":
         return _compare(snapshot, words[1:])
     return _service_or_question(snapshot, text.strip())

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.matching.matcher import Matcher
@@ -13,6 +16,8 @@ from bot.quiz import QuizQuestion, quiz_questions
 from bot.stores import MemoryStore, Store
 
 log = logging.getLogger(__name__)
+
+WORKER_THREADS = 8  # Web API calls after the ack; Slack rate limits make more pointless
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,8 @@ class Snapshot:
     knowledge: Knowledge
     matcher: Matcher
     quiz: list[QuizQuestion]
+    # Replies depend only on the question and this snapshot, so they are computed once per snapshot.
+    replies: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, directory: Path, overlay_path: Path | None = None) -> Snapshot:
@@ -39,6 +46,7 @@ class Runtime:
         self.snapshot = snapshot
         self.store = store or MemoryStore()
         self._reload_lock = threading.Lock()
+        self._workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="srm-work")
 
     @classmethod
     def load(cls, knowledge_dir: Path, overlay_path: Path | None = None, store: Store | None = None) -> Runtime:
@@ -51,6 +59,17 @@ class Runtime:
     def __deepcopy__(self, memo: dict) -> Runtime:
         # Bolt deep-copies the request context for lazy listeners; the runtime is shared, never copied.
         return self
+
+    def run_later(self, work: Callable[..., None], kwargs: dict[str, Any]) -> None:
+        """Run listener work after the ack; failures are logged, never lost silently."""
+
+        def logged() -> None:
+            try:
+                work(**kwargs)
+            except Exception:
+                log.exception("%s failed", getattr(work, "__name__", "work"))
+
+        self._workers.submit(logged)
 
     def reload(self) -> bool:
         """Load knowledge/ again; on any problem log it and keep answering from the last good snapshot."""

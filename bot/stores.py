@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
 
 DEDUPE_TTL_SECONDS = 3600.0
+MAX_KEYS = 200_000  # ~30 MB at most; Slack retries within minutes, so an hour of keys is plenty
 
 
 @dataclass(frozen=True)
@@ -29,19 +31,22 @@ class Store(Protocol):
 class MemoryStore:
     """In-process store: right for one instance; several instances need a shared store."""
 
-    def __init__(self, ttl: float = DEDUPE_TTL_SECONDS):
+    def __init__(self, ttl: float = DEDUPE_TTL_SECONDS, max_keys: int = MAX_KEYS):
         self._ttl = ttl
-        self._seen: dict[str, float] = {}
+        self._max_keys = max_keys
+        self._seen: OrderedDict[str, float] = OrderedDict()  # oldest first
         self._lock = threading.Lock()
         self.feedback: list[Feedback] = []
 
     def claim(self, key: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            if len(self._seen) > 10_000:
-                self._seen = {k: t for k, t in self._seen.items() if now - t < self._ttl}
-            seen_at = self._seen.get(key)
-            if seen_at is not None and now - seen_at < self._ttl:
+            # Forget from the old end: expired keys, and the oldest when full. O(1) per claim.
+            while self._seen and (
+                len(self._seen) >= self._max_keys or now - next(iter(self._seen.values())) > self._ttl
+            ):
+                self._seen.popitem(last=False)
+            if key in self._seen:
                 return False
             self._seen[key] = now
             return True

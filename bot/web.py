@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -18,9 +17,9 @@ def create_web_app(app: App, runtime: Runtime | None = None) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
-        # Bolt is synchronous; a worker thread keeps one slow Web API call from stalling other requests.
-        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
-        return to_starlette_response(bolt_response)
+        # Dispatch runs on the event loop: every listener acks at once and leaves Web API calls to lazy
+        # listeners on worker threads, so no request waits on Slack and a thread hop would only cost time.
+        return to_starlette_response(app.dispatch(to_bolt_request(request, body)))
 
     async def healthz(_request: Request) -> Response:
         services = len(runtime.snapshot.knowledge.services) if runtime else None

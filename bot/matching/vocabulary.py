@@ -12,6 +12,7 @@ from bot.knowledge.loader import Knowledge
 from bot.matching.text import compact, stem, words
 
 MIN_FUZZY_LENGTH = 5  # shorter words are too easily another word one typo away
+NEAREST_CACHE_SIZE = 50_000
 
 
 def max_typos(word: str) -> int:
@@ -23,6 +24,8 @@ class FuzzyWords:
     """Nearest known word for a typo, searched only among words of similar length."""
 
     by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Chat repeats its words: remember answers (bounded) so a typo costs one search, not one per question.
+    _nearest: dict[str, str | None] = field(default_factory=dict)
 
     def add(self, word: str) -> None:
         if len(word) >= MIN_FUZZY_LENGTH and word not in self.by_length[len(word)]:
@@ -36,10 +39,15 @@ class FuzzyWords:
                 self.add(word + suffix)
 
     def nearest(self, word: str) -> str | None:
+        if word in self._nearest:
+            return self._nearest[word]
         limit = max_typos(word)
         candidates = [w for n in range(len(word) - limit, len(word) + limit + 1) for w in self.by_length.get(n, ())]
         found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
-        return found[0] if found else None
+        if len(self._nearest) >= NEAREST_CACHE_SIZE:
+            self._nearest.clear()
+        self._nearest[word] = found[0] if found else None
+        return self._nearest[word]
 
 
 @dataclass

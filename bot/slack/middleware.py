@@ -10,48 +10,45 @@ from slack_bolt.request import BoltRequest
 
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.stores import Store
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, settings: Settings, runtime: Runtime) -> None:
-    def provide(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    # One middleware, not three: Bolt's per-middleware argument injection costs more than the checks.
+    def every_request(
+        body: dict, context: BoltContext, request: BoltRequest, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
         context["settings"] = settings
         context["runtime"] = runtime
+        if is_replayed(request, runtime.store):
+            log.warning("rejected a replayed request")
+            return BoltResponse(status=401, body="replayed request")
+        if is_repeated_event(body, request, runtime.store):
+            log.info("dropping repeated event %s (retry %s)", body.get("event_id"), _retry_num(request))
+            return BoltResponse(status=200, body="")
         return next()
 
-    app.use(provide)
-    app.use(reject_replayed_requests)
-    app.use(drop_duplicate_events)
+    app.use(every_request)
 
 
-def reject_replayed_requests(
-    context: BoltContext, request: BoltRequest, next: Callable[[], BoltResponse]
-) -> BoltResponse:
+def is_replayed(request: BoltRequest, store: Store) -> bool:
     """A signature is valid for five minutes; a second request with the same one is a replay.
 
-    Slack's own re-deliveries (X-Slack-Retry-Num) pass on to drop_duplicate_events, which answers 200
+    Slack's own re-deliveries (X-Slack-Retry-Num) are left to is_repeated_event, which answers 200
     so that Slack stops retrying, and still never replies twice."""
     signature = request.headers.get("x-slack-signature", [None])[0]
-    first_seen = (
-        request.mode != "http"
-        or not signature
-        or request.lazy_only
-        or "x-slack-retry-num" in request.headers
-        or context["runtime"].store.claim(f"signature:{signature}")
-    )
-    if not first_seen:
-        log.warning("rejected a replayed request")
-        return BoltResponse(status=401, body="replayed request")
-    return next()
+    if request.mode != "http" or not signature or request.lazy_only or "x-slack-retry-num" in request.headers:
+        return False
+    return not store.claim(f"signature:{signature}")
 
 
-def drop_duplicate_events(
-    body: dict, context: BoltContext, request: BoltRequest, next: Callable[[], BoltResponse]
-) -> BoltResponse:
-    """Slack re-delivers an event it thinks we missed (X-Slack-Retry-Num); answer each event_id once."""
+def is_repeated_event(body: dict, request: BoltRequest, store: Store) -> bool:
+    """Slack re-delivers an event it thinks we missed; each event_id is handled once."""
     event_id = body.get("event_id")
-    if event_id and not request.lazy_only and not context["runtime"].store.claim(f"event:{event_id}"):
-        log.info("dropping repeated event %s (retry %s)", event_id, request.headers.get("x-slack-retry-num", ["-"])[0])
-        return BoltResponse(status=200, body="")
-    return next()
+    return bool(event_id) and not request.lazy_only and not store.claim(f"event:{event_id}")
+
+
+def _retry_num(request: BoltRequest) -> str:
+    return request.headers.get("x-slack-retry-num", ["-"])[0]

@@ -6,24 +6,30 @@ import json
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.commands import answer_reply, fallback_text
 from bot.quiz import QuizState, answer_quiz, new_quiz, question_at
 from bot.render import blocks as ui
+from bot.slack.listeners.replies import ack_then
 from bot.stores import Feedback
 
 
 def register(app: App) -> None:
-    app.action(ui.SHARE)(share_in_channel)
-    app.action(re.compile(rf"^{ui.SUGGESTION}_\d+$"))(open_suggestion)
-    app.action(ui.FEEDBACK_HELPFUL)(record_feedback)
-    app.action(ui.FEEDBACK_NOT_HELPFUL)(record_feedback)
-    app.action(ui.QUIZ_START)(start_quiz)
-    app.action(re.compile(rf"^{ui.QUIZ_ANSWER}_"))(answer_quiz_button)
-    app.action(ui.HOME_SERVICE)(open_home_service)
-    app.action(re.compile(rf"^{ui.STARTER_QUESTION}_\d+$"))(ask_starter_question)
+    # Every click is acked at once; the Web API work runs after, off the request path.
+    listeners = {
+        ui.SHARE: share_in_channel,
+        re.compile(rf"^{ui.SUGGESTION}_\d+$"): open_suggestion,
+        ui.FEEDBACK_HELPFUL: record_feedback,
+        ui.FEEDBACK_NOT_HELPFUL: record_feedback,
+        ui.QUIZ_START: start_quiz,
+        re.compile(rf"^{ui.QUIZ_ANSWER}_"): answer_quiz_button,
+        ui.HOME_SERVICE: open_home_service,
+        re.compile(rf"^{ui.STARTER_QUESTION}_\d+$"): ask_starter_question,
+    }
+    for action_id, listener in listeners.items():
+        app.action(action_id)(ack_then(listener))
 
 
 def _value(action: dict[str, Any]) -> dict[str, Any]:
@@ -42,24 +48,19 @@ def _reply(body: dict, client: WebClient, respond: Respond, blocks: list, text: 
         client.chat_postMessage(channel=body["user"]["id"], blocks=blocks, text=text)
 
 
-def share_in_channel(ack: Ack, action: dict, respond: Respond, context: BoltContext) -> None:
-    ack()
+def share_in_channel(action: dict, respond: Respond, context: BoltContext) -> None:
     reply = answer_reply(context["runtime"].snapshot, str(_value(action).get("q", "")))
     respond(blocks=reply.blocks, text=reply.text, response_type="in_channel", replace_original=False)
 
 
-def open_suggestion(
-    ack: Ack, action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
+def open_suggestion(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     snapshot = context["runtime"].snapshot
     value = _value(action)
     answer = snapshot.matcher.answer_for(value.get("service"), value.get("topic"))
     _reply(body, client, respond, ui.build_answer_blocks(snapshot.knowledge, answer), fallback_text(snapshot, answer))
 
 
-def record_feedback(ack: Ack, action: dict, body: dict, respond: Respond, context: BoltContext) -> None:
-    ack()
+def record_feedback(action: dict, body: dict, respond: Respond, context: BoltContext) -> None:
     value = _value(action)
     helpful = action.get("action_id") == ui.FEEDBACK_HELPFUL
     context["runtime"].store.record_feedback(
@@ -69,8 +70,7 @@ def record_feedback(ack: Ack, action: dict, body: dict, respond: Respond, contex
         respond(text="Thanks for the feedback!", response_type="ephemeral", replace_original=False)
 
 
-def start_quiz(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
-    ack()
+def start_quiz(body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     questions = context["runtime"].snapshot.quiz
     state = new_quiz(questions)
     first = question_at(questions, state)
@@ -78,10 +78,7 @@ def start_quiz(ack: Ack, body: dict, client: WebClient, respond: Respond, contex
         _reply(body, client, respond, ui.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
 
 
-def answer_quiz_button(
-    ack: Ack, action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
+def answer_quiz_button(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     value = _value(action)
     questions = context["runtime"].snapshot.quiz
     try:
@@ -96,16 +93,12 @@ def answer_quiz_button(
     _reply(body, client, respond, blocks, f"Quiz: the answer is {question.owner}", replace=True)
 
 
-def open_home_service(ack: Ack, action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
-    ack()
+def open_home_service(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
     knowledge = context["runtime"].snapshot.knowledge
     key = (action.get("selected_option") or {}).get("value", "")
     client.views_publish(user_id=body["user"]["id"], view=ui.build_home_view(knowledge, knowledge.services.get(key)))
 
 
-def ask_starter_question(
-    ack: Ack, action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    ack()
+def ask_starter_question(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     reply = answer_reply(context["runtime"].snapshot, str(_value(action).get("q", "")))
     _reply(body, client, respond, reply.blocks, reply.text)

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.render.blocks import build_home_view, build_welcome_blocks
-from bot.slack.listeners.replies import reply_in_thread
+from bot.slack.listeners.replies import ack_then, reply_in_thread
 
 
 def register(app: App) -> None:
-    app.event("app_mention")(ack=ack_now, lazy=[answer_mention])
-    app.event("app_home_opened")(ack=ack_now, lazy=[publish_home])
-    app.event("member_joined_channel")(ack=ack_now, lazy=[welcome_member])
-
-
-def ack_now(ack: Ack) -> None:
-    ack()
+    app.event("app_mention")(ack_then(answer_mention))
+    app.event("app_home_opened")(ack_then(publish_home))
+    app.event("member_joined_channel")(ack_then(welcome_member))
 
 
 def answer_mention(event: dict, client: WebClient, context: BoltContext) -> None:

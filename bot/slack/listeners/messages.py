@@ -8,14 +8,13 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import answer_reply
-from bot.slack.listeners.events import ack_now
-from bot.slack.listeners.replies import reply_in_thread, strip_mentions
+from bot.slack.listeners.replies import ack_then, reply_in_thread, strip_mentions
 
 QUESTION = re.compile(r"\?\s*$|^\s*(who|whose|what|which|does|do|is|are|should|must|can|how)\b", re.IGNORECASE)
 
 
 def register(app: App) -> None:
-    app.event("message")(ack=ack_now, lazy=[answer_message])
+    app.event("message")(ack_then(answer_message))
 
 
 def looks_like_question(text: str) -> bool:

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Callable
 
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.commands import Reply, answer_reply
 from bot.runtime import Runtime
+
+
+def ack_then(work: Callable[..., None]) -> Callable[..., None]:
+    """A listener that acks at once and leaves `work` (which may call the Web API) to a worker thread.
+
+    Bolt's lazy listeners do the same but deep-copy the whole request for each one, which costs more
+    than answering the question; the work here needs only the arguments it names."""
+    names = list(inspect.signature(work).parameters)
+
+    def listener(
+        ack: Ack, body: dict, event: dict | None, action: dict | None, client: WebClient, respond: Respond,
+        context: BoltContext,
+    ) -> None:  # fmt: skip
+        ack()
+        available = {"body": body, "event": event, "action": action, "client": client, "respond": respond,
+                     "context": context}  # fmt: skip
+        context["runtime"].run_later(work, {name: available[name] for name in names})
+
+    listener.__name__ = work.__name__
+    return listener
+
 
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
