@@ -114,7 +114,7 @@ async def timed(connection: Connection, payload: bytes, result: Result) -> None:
         result.errors += 1
 
 
-async def fixed_rate(port: int, rate: int, duration: float, connections: int = 16) -> Result:
+async def fixed_rate(port: int, rate: int, duration: float, connections: int = 64) -> Result:
     """Open loop: a request every 1/rate s, spread over a pool of connections."""
     result, pool, busy = Result(), [Connection(port) for _ in range(connections)], set()
     tasks: list[asyncio.Task[None]] = []
