@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 # How often the Socket Mode client checks that the connection is alive (and reconnects if not).
 PING_INTERVAL_SECONDS = 5
+GIL_SWITCH_INTERVAL_SECONDS = 0.001
 
 
 def socket_mode_handler(settings: Settings, runtime: Runtime) -> SocketModeHandler:
@@ -39,6 +41,9 @@ def serve_http(settings: Settings, runtime: Runtime, host: str, port: int) -> No
         raise SettingsError("HTTP mode needs SLACK_SIGNING_SECRET")
     web = create_web_app(create_app(settings, runtime), runtime)
     _enable_reload(runtime)
+    # Requests run on the event loop, Web API calls on worker threads: hand the GIL over sooner than
+    # Python's default 5 ms so a worker's post never holds the loop's next request for long.
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
     uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
 
 

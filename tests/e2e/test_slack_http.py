@@ -265,3 +265,16 @@ def test_no_token_or_secret_in_logs(bot, slack, caplog):
     slack.wait_for("chat.postMessage")
     assert caplog.records, "logging was captured"
     assert BOT_TOKEN not in caplog.text and SIGNING_SECRET not in caplog.text
+
+
+def test_channel_mention_is_escaped_in_slash_and_dm_replies(bot, slack):
+    for text in ("<!channel>", "<!here> <!channel> zzz qqq", "<!channel> who patches the guest os on ec2?"):
+        reply = post(bot.events_url, command_body(text), FORM).json()
+        shown = json.dumps([b for b in reply["blocks"] if b["type"] != "actions"]) + reply.get("text", "")
+        assert "<!channel>" not in shown and "<!here>" not in shown, text
+    event = {"type": "message", "channel_type": "im", "user": "U0001", "text": "<!channel> <!here> blah?",
+             "ts": "1700000000.000800", "channel": "D0001"}  # fmt: skip
+    post(bot.events_url, event_body(event, "EvDmEsc"), JSON)
+    [call] = slack.wait_for("chat.postMessage")
+    shown = json.dumps(call.args["blocks"]) + call.args.get("text", "")
+    assert "<!channel>" not in shown and "<!here>" not in shown
