@@ -63,12 +63,14 @@ class Matcher:
         services, used = self._find_services(tokens)
         stems = [self._known_stem(t) for i, t in enumerate(tokens) if i not in used]
         present = set(stems)
+        # words of a service's name still count inside a longer duty phrase ("vpc endpoint")
+        named = {stem(t) for i, t in enumerate(tokens) if i in used}
         content = [s for s in stems if s not in index.stopwords]
         greeting_stems = set().union(*[g for g in index.greetings if g <= present]) if present else set()
         off_topic = [p for p in index.off_topic if p <= present]
         # a cue inside an off-topic phrase ("how do i", "should we use") is not a cue
         cues = [c for c in index.cues if c <= present and not any(c <= p for p in off_topic)]
-        topics, covered = self._score_topics(present)
+        topics, covered = self._score_topics(present, named)
         return Reading(
             services=services,
             topics=topics,
@@ -135,6 +137,8 @@ class Matcher:
     def _may_be_a_typo(self, words_: list[str]) -> bool:
         """Unknown words may be a misspelt service, but not filler or a misspelt duty word ('pacth')."""
         index = self.index
+        if len(words_) == 2 and words_[0] in ("aws", "amazon"):
+            words_ = words_[1:]  # "aws bakcup" may be "AWS Backup" misspelt
         unknown = [w for w in words_ if stem(w) not in index.known_stems]
         if not unknown or any(w in index.stopwords for w in words_):
             return False
@@ -147,7 +151,7 @@ class Matcher:
         near = self.index.topic_words.nearest(token)
         return stem(near) if near else stemmed
 
-    def _score_topics(self, present: set[str]) -> tuple[list[tuple[str, float]], int]:
+    def _score_topics(self, present: set[str], named: set[str]) -> tuple[list[tuple[str, float]], int]:
         """Rank topics by the question words their matched phrases cover, each word weighted by how
         specific it is ('replicated' names one topic, 'data' names many)."""
         covered: dict[str, set[str]] = {}
@@ -155,7 +159,7 @@ class Matcher:
         stopwords, weight = self.index.stopwords, self.index.stem_weight
         for s in present:
             for topic, phrase in self.index.phrases_by_stem.get(s, ()):
-                if phrase <= present:
+                if phrase <= present or (len(phrase) > 1 and phrase <= present | named):
                     covered.setdefault(topic, set()).update(phrase)
                     longest[topic] = max(longest.get(topic, 0), len(phrase - stopwords))
         # a multi-word phrase ("control plane") is more specific than its words apart
