@@ -87,11 +87,17 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def send(self, payload: bytes) -> int:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        assert self.reader is not None
-        self.writer.write(payload)
-        status_line = await self.reader.readline()
+        # The server closes keep-alive connections idle for 5 s: reconnect once, as any client would.
+        for attempt in (1, 2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            assert self.reader is not None
+            self.writer.write(payload)
+            status_line = await self.reader.readline()
+            if status_line or attempt == 2:
+                break
+            self.writer.close()
+            self.writer = None
         length = 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             if line.lower().startswith(b"content-length:"):
