@@ -115,3 +115,21 @@ def test_serve_without_credentials_runs_console_with_hint():
     assert result.returncode == 0
     assert "No Slack credentials" in result.stderr
     assert "Amazon EC2" in result.stdout
+
+
+EXAMPLE_OVERLAY = str(Path(__file__).resolve().parents[2] / "knowledge" / "overlay.example.yaml")
+
+
+def test_overlay_names_the_internal_team():
+    answer = json.loads(srm("--overlay", EXAMPLE_OVERLAY, "ask", "--json", "who patches our EC2 instances?").stdout)
+    assert answer["owner"] == "Customer"
+    assert answer["internal_owner"]["name"] == "Platform team"
+    assert answer["internal_owner"]["channel"] == "#team-platform"
+    text = srm("ask", "who patches our EC2 instances?", env={"SRM_OVERLAY": EXAMPLE_OVERLAY}).stdout
+    assert "Platform team, #team-platform" in text
+    aws_owned = json.loads(srm("--overlay", EXAMPLE_OVERLAY, "ask", "--json", "who secures the hypervisor?").stdout)
+    assert aws_owned["owner"] == "AWS" and aws_owned["internal_owner"] is None
+
+
+def test_without_overlay_internal_owner_is_null():
+    assert json.loads(srm("ask", "--json", "who patches our EC2 instances?").stdout)["internal_owner"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from pathlib import Path
 
 from bot.render import blocks as ui
 from tests.support.fake_slack import BOT_USER_ID
@@ -278,3 +279,19 @@ def test_channel_mention_is_escaped_in_slash_and_dm_replies(bot, slack):
     [call] = slack.wait_for("chat.postMessage")
     shown = json.dumps(call.args["blocks"]) + call.args.get("text", "")
     assert "<!channel>" not in shown and "<!here>" not in shown
+
+
+def test_overlay_team_appears_in_slack_answer(slack):
+    from tests.e2e.conftest import start_bot
+
+    overlay = Path(__file__).resolve().parents[2] / "knowledge" / "overlay.example.yaml"
+    running, server = start_bot(slack, overlay_path=overlay)
+    try:
+        event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches our EC2 instances?",
+                 "ts": "1700000000.000900", "channel": "C0001", "event_ts": "1700000000.000900"}  # fmt: skip
+        post(running.events_url, event_body(event, "EvOverlay"), JSON)
+        [call] = slack.wait_for("chat.postMessage")
+        text = all_text(call.args["blocks"])
+        assert "In your organisation: Platform team, #team-platform" in text
+    finally:
+        server.should_exit = True

@@ -147,3 +147,24 @@ def test_all_problems_reported_at_once(knowledge_copy):
 def test_missing_directory():
     problems = _problems(Path("/nonexistent/knowledge"))
     assert problems == ["/nonexistent/knowledge:1: (directory): knowledge directory not found"]
+
+
+def test_overlay_schema_error_names_file_line_field(knowledge_copy):
+    (knowledge_copy / "overlay.yaml").write_text(
+        "teams:\n  platform:\n    name: Platform\n    channel: team-platform\nowners:\n  - {team: platform}\n"
+    )
+    assert _problems(knowledge_copy) == [
+        "knowledge/overlay.yaml:4: teams.platform.channel: String should match pattern '^#[a-z0-9][a-z0-9._-]*$'"
+    ]
+
+
+def test_overlay_unknown_team_service_and_topic(knowledge_copy):
+    (knowledge_copy / "overlay.yaml").write_text(
+        "teams:\n  platform:\n    name: Platform\n"
+        "owners:\n  - {service: ec99, team: platform}\n  - {topic: pathcing, team: nobody}\n"
+    )
+    assert _problems(knowledge_copy) == [
+        "knowledge/overlay.yaml:5: owners.0.service: unknown service 'ec99'",
+        "knowledge/overlay.yaml:6: owners.1.team: unknown team 'nobody' (see teams)",
+        "knowledge/overlay.yaml:6: owners.1.topic: unknown topic 'pathcing'",
+    ]
