@@ -26,6 +26,10 @@ FUZZY_PENALTY = 0.85
 WEAK_TOPIC_PENALTY = 0.85
 FALLBACK_TOPIC_PENALTY = 0.7
 SAME, NARROWER, BROADER, SIBLING = range(4)
+TIE_MARGIN = 0.3
+TEXT_MATCH_MIN = 1.5  # sum of word rarities; one word unique to an item scores 1
+TEXT_MATCH_MARGIN = 0.5
+TEXT_MATCH_CONFIDENCE = 0.75
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Reading:
     off_topic: bool
     content_words: int
     unexplained_words: int  # words that are neither filler, a service, a duty nor a cue
+    words: frozenset[str]  # stems of the words not naming a service, for matching item texts
 
 
 class Matcher:
@@ -81,6 +86,7 @@ class Matcher:
             off_topic=bool(off_topic),
             content_words=len(content),
             unexplained_words=sum(1 for s in content if s not in index.known_stems),
+            words=frozenset(content),
         )
 
     def _find_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
@@ -172,20 +178,22 @@ class Matcher:
         for key, score in scores.items():
             broader = topics[key].broader
             boosted[key] = score + (0.5 * scores[broader] if broader in scores else 0)
-        ranked = self._prefer_broader_on_tie(sorted(boosted.items(), key=lambda kv: -kv[1]))
+        ranked = sorted(boosted.items(), key=lambda kv: -kv[1])
         best_words = len(covered[ranked[0][0]] - stopwords) if ranked else 0
-        return ranked, best_words
+        return self._prefer_broader_on_tie(ranked), best_words
 
     def _prefer_broader_on_tie(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
-        """Two narrower topics tied at the top mean the question is about their broader topic."""
-        if len(ranked) < 2 or ranked[0][1] != ranked[1][1]:
+        """Narrower topics of one broader topic sharing the lead mean the question is about the broader
+        one ("inherited, shared and customer-specific controls" -> control categories)."""
+        if len(ranked) < 2:
             return ranked
         topics = self.knowledge.topics
+        top_score = ranked[0][1]
         broader = topics[ranked[0][0]].broader
-        scores = dict(ranked)
-        if broader in scores and topics[ranked[1][0]].broader == broader:
-            return [(broader, ranked[0][1]), *[(t, s) for t, s in ranked if t != broader]]
-        return ranked
+        close = [t for t, score in ranked if top_score - score <= TIE_MARGIN and topics[t].broader == broader]
+        if broader is None or len(close) < 2:
+            return ranked
+        return [(broader, top_score), *[(t, s) for t, s in ranked if t != broader]]
 
     # --- answering ----------------------------------------------------------------------------
     def match(self, question: str) -> Answer:
@@ -258,6 +266,25 @@ class Matcher:
                 return item, topic, fit
         return None
 
+    def _item_by_text(self, service: Service, reading: Reading) -> tuple[Responsibility, float] | None:
+        """The item whose own wording the question echoes ('imdsv2', 'tag immutability'), when one
+        stands out clearly; a fallback for duties the topic vocabulary does not name."""
+        weights = self.index.item_stem_weight[service.key]
+        scored = sorted(
+            (
+                (sum(weights[w] for w in reading.words & stems), i)
+                for i, stems in enumerate(self.index.item_stems[service.key])
+            ),
+            reverse=True,
+        )
+        if not scored:
+            return None
+        best, index = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best >= TEXT_MATCH_MIN and best - runner_up >= TEXT_MATCH_MARGIN:
+            return service.responsibilities[index], best
+        return None
+
     def _closeness(self, item_topic: str, asked: str) -> int | None:
         """How well an item's topic answers the asked topic: same, narrower, broader, sibling, or not."""
         topics = self.knowledge.topics
@@ -279,8 +306,12 @@ class Matcher:
         self, text: str, service: Service, rivals: list[Service], reading: Reading, confidence: float
     ) -> Answer:
         found = self._item_for(service, reading.topics)
-        if found is None:
+        by_text = self._item_by_text(service, reading)
+        if found is None and by_text is None:
             return self._missing_item(text, service, reading, confidence)
+        if found is None or (by_text and reading.topic_words < 2 and by_text[0] is not found[0] and by_text[1] >= 2):
+            assert by_text is not None
+            found = (by_text[0], by_text[0].topic, TEXT_MATCH_CONFIDENCE)
         item, _asked, fit = found
         confidence *= fit * self._topic_strength(reading)
         suggestions = self._item_suggestions(service, item, reading, rivals)
@@ -319,6 +350,9 @@ class Matcher:
     def _service_only(self, text: str, service: Service, reading: Reading, confidence: float) -> Answer:
         """A service and no duty: its summary - unless the rest of the question is about something
         else entirely ('how do i ssh into ec2'), which is not ours to answer."""
+        by_text = self._item_by_text(service, reading) if reading.has_cue else None
+        if by_text:
+            return item_answer(text, service, by_text[0], confidence * TEXT_MATCH_CONFIDENCE)
         if reading.unexplained_words and not reading.has_cue:
             return Answer(text, "out_of_scope", "decline", service=service.key, message=DECLINE_OFF_TOPIC)
         if confidence < 1.0 and not reading.has_cue:

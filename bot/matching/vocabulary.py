@@ -62,6 +62,9 @@ class Indexes:
     stem_weight: dict[str, float]  # 1 / number of topic families whose phrases use the stem
     model_only_topics: frozenset[str]  # topics only model-wide entries answer (what is the SRM...)
     topic_words: FuzzyWords
+    # per service: the stems of each item's own text, and how rare each stem is among its items
+    item_stems: dict[str, list[frozenset[str]]]
+    item_stem_weight: dict[str, dict[str, float]]
     known_stems: frozenset[str]
     stopwords: frozenset[str]
     cues: list[frozenset[str]]
@@ -127,6 +130,23 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
         for text in group:
             for w in words(text):
                 topic_words.add(w)
+    ignored = set(stopwords).union(*cues)
+    item_stems: dict[str, list[frozenset[str]]] = {}
+    item_stem_weight: dict[str, dict[str, float]] = {}
+    for key, service in knowledge.services.items():
+        names = {stem(w) for name in (service.name, *service.aliases) for w in words(name)}
+        stems_per_item = [
+            frozenset(stem(w) for w in words(f"{knowledge.topics[i.topic].label} {i.aws} {i.customer}"))
+            - ignored
+            - names
+            for i in service.responsibilities
+        ]
+        frequency: dict[str, int] = defaultdict(int)
+        for stems in stems_per_item:
+            for st in stems:
+                frequency[st] += 1
+        item_stems[key] = stems_per_item
+        item_stem_weight[key] = {st: 1 / n for st, n in frequency.items()}
     known = set(stopwords) | set(phrases_by_stem)
     for group in (cues, greetings, other_clouds, off_topic):
         for stems in group:
@@ -141,6 +161,8 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
         stem_weight={s: 1 / len(f) for s, f in families_of_stem.items()},
         model_only_topics=frozenset(knowledge.topics) - used_topics,
         topic_words=topic_words,
+        item_stems=item_stems,
+        item_stem_weight=item_stem_weight,
         known_stems=frozenset(known),
         stopwords=stopwords,
         cues=cues,
