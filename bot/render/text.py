@@ -14,7 +14,11 @@ WIDTH = 100
 
 
 def _field(label: str, text: str) -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=f"{label:<11}", subsequent_indent=" " * 11)
+    # URLs and identifiers stay whole so they can be copied from the terminal
+    return textwrap.fill(
+        text, WIDTH, initial_indent=f"{label:<11}", subsequent_indent=" " * 11,
+        break_long_words=False, break_on_hyphens=False,
+    )  # fmt: skip
 
 
 def _bullets(duties: tuple[Duty, ...]) -> list[str]:
