@@ -192,15 +192,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.bot_token:
         print(CONNECT_HINT, file=sys.stderr)
         return run_console(Matcher(knowledge), sys.stdin, sys.stdout)
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError
+
     from bot.runtime import Runtime
     from bot.serve import serve_http, serve_socket_mode
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     runtime = Runtime.from_knowledge(knowledge, settings.overlay_path)
-    if args.http or not settings.app_token:
-        serve_http(settings, runtime, args.host, args.port)
-    else:
-        serve_socket_mode(settings, runtime)
+    try:
+        if args.http or not settings.app_token:
+            serve_http(settings, runtime, args.host, args.port)
+        else:
+            serve_socket_mode(settings, runtime)
+    except (BoltError, SlackApiError, OSError) as exc:
+        # Bolt checks the token with auth.test at start: a bad token or no route to Slack ends here
+        raise CliError(f"cannot connect to Slack: {exc}") from None
     return 0
 
 

@@ -133,3 +133,11 @@ def test_overlay_names_the_internal_team():
 
 def test_without_overlay_internal_owner_is_null():
     assert json.loads(srm("ask", "--json", "who patches our EC2 instances?").stdout)["internal_owner"] is None
+
+
+def test_serve_when_slack_is_unreachable_fails_in_one_line():
+    env = {"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://127.0.0.1:9/api/"}
+    result = srm("serve", "--http", "--port", "0", env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("srm: cannot connect to Slack:")
+    assert "Traceback" not in result.stderr
