@@ -75,7 +75,7 @@ class Matcher:
         off_topic = [p for p in index.off_topic if p <= present]
         # a cue inside an off-topic phrase ("how do i", "should we use") is not a cue
         cues = [c for c in index.cues if c <= present and not any(c <= p for p in off_topic)]
-        topics, covered = self._score_topics(present, named)
+        topics, covered = self._score_topics(present, named, stems)
         return Reading(
             services=services,
             topics=topics,
@@ -157,7 +157,9 @@ class Matcher:
         near = self.index.topic_words.nearest(token)
         return stem(near) if near else stemmed
 
-    def _score_topics(self, present: set[str], named: set[str]) -> tuple[list[tuple[str, float]], int]:
+    def _score_topics(
+        self, present: set[str], named: set[str], sequence: list[str]
+    ) -> tuple[list[tuple[str, float]], int]:
         """Rank topics by the question words their matched phrases cover, each word weighted by how
         specific it is ('replicated' names one topic, 'data' names many)."""
         covered: dict[str, set[str]] = {}
@@ -167,10 +169,11 @@ class Matcher:
             for topic, phrase in self.index.phrases_by_stem.get(s, ()):
                 if phrase <= present or (len(phrase) > 1 and phrase <= present | named):
                     covered.setdefault(topic, set()).update(phrase)
-                    longest[topic] = max(longest.get(topic, 0), len(phrase - stopwords))
+                    if _adjacent(phrase, sequence):
+                        longest[topic] = max(longest.get(topic, 0), len(phrase - stopwords))
         # a multi-word phrase ("control plane") is more specific than its words apart
         scores = {
-            t: sum(weight[w] for w in c - stopwords) + 0.1 * len(c & stopwords) + 0.5 * max(longest[t] - 1, 0)
+            t: sum(weight[w] for w in c - stopwords) + 0.1 * len(c & stopwords) + 0.5 * max(longest.get(t, 1) - 1, 0)
             for t, c in covered.items()
         }
         topics = self.knowledge.topics
@@ -434,3 +437,9 @@ class Matcher:
         found = process.extract(compact(name), list(aliases), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=50)
         keys = dict.fromkeys(aliases[alias] for alias, _score, _i in found)
         return [self.knowledge.services[k] for k in list(keys)[:limit]]
+
+
+def _adjacent(phrase: frozenset[str], sequence: list[str]) -> bool:
+    """The phrase's words stand together in the question ('security groups', not 'security ... groups')."""
+    size = len(phrase)
+    return size == 1 or any(set(sequence[i : i + size]) == phrase for i in range(len(sequence) - size + 1))
