@@ -56,10 +56,6 @@ class Runtime:
     def from_knowledge(cls, knowledge: Knowledge, overlay_path: Path | None = None) -> Runtime:
         return cls(Snapshot.of(knowledge), overlay_path)
 
-    def __deepcopy__(self, memo: dict) -> Runtime:
-        # Bolt deep-copies the request context for lazy listeners; the runtime is shared, never copied.
-        return self
-
     def run_later(self, work: Callable[..., None], kwargs: dict[str, Any]) -> None:
         """Run listener work after the ack; failures are logged, never lost silently."""
 

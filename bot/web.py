@@ -17,8 +17,8 @@ def create_web_app(app: App, runtime: Runtime | None = None) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
-        # Dispatch runs on the event loop: every listener acks at once and leaves Web API calls to lazy
-        # listeners on worker threads, so no request waits on Slack and a thread hop would only cost time.
+        # Dispatch runs on the event loop: every listener acks at once and leaves Web API calls to the
+        # runtime's worker threads, so no request waits on Slack and a thread hop would only cost time.
         return to_starlette_response(app.dispatch(to_bolt_request(request, body)))
 
     async def healthz(_request: Request) -> Response:

@@ -11,7 +11,7 @@ from bot.knowledge.schema import Service
 from bot.matching.answer import Answer, Suggestion
 from bot.matching.overlay import describe
 from bot.quiz import QuizQuestion, QuizState
-from bot.render.views import Duty, answer_checks, answer_tools, summarize_service
+from bot.render.views import answer_checks, answer_tools, summarize_service
 
 Block = dict[str, Any]
 
@@ -180,10 +180,6 @@ def _suggestion_buttons(text: str, suggestions: Iterable[Suggestion]) -> list[Bl
 
 
 # --- services ---------------------------------------------------------------------------------
-def _duty_list(duties: Iterable[Duty]) -> str:
-    return "\n".join(f"• *{escape(d.label)}*: {escape(d.text)}" for d in duties)
-
-
 def build_service_blocks(knowledge: Knowledge, service: Service) -> list[Block]:
     summary = summarize_service(knowledge, service)
     blocks = [header(service.name), context(f"*{summary.model_label}*"), section(escape(service.summary))]
@@ -267,8 +263,7 @@ def build_unknown_service_blocks(name: str, similar: list[Service]) -> list[Bloc
     text = f"I do not know a service called “{escape(_cut(name, 100))}”."
     if not similar:
         return [section(text + " Type `/srm list` to see them all.")]
-    elements = [button(s.name, f"{SUGGESTION}_{i}", {"service": s.key, "topic": None}) for i, s in enumerate(similar)]
-    return [section(text + " Did you mean…"), actions(elements)]
+    return _suggestion_buttons(text + " Did you mean…", [Suggestion(s.key, None, s.name) for s in similar])
 
 
 # --- quiz -------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def register(app: App, settings: Settings, runtime: Runtime) -> None:
         if is_replayed(request, runtime.store):
             log.warning("rejected a replayed request")
             return BoltResponse(status=401, body="replayed request")
-        if is_repeated_event(body, request, runtime.store):
+        if is_repeated_event(body, runtime.store):
             log.info("dropping repeated event %s (retry %s)", body.get("event_id"), _retry_num(request))
             return BoltResponse(status=200, body="")
         return next()
@@ -39,15 +39,15 @@ def is_replayed(request: BoltRequest, store: Store) -> bool:
     Slack's own re-deliveries (X-Slack-Retry-Num) are left to is_repeated_event, which answers 200
     so that Slack stops retrying, and still never replies twice."""
     signature = request.headers.get("x-slack-signature", [None])[0]
-    if request.mode != "http" or not signature or request.lazy_only or "x-slack-retry-num" in request.headers:
+    if request.mode != "http" or not signature or "x-slack-retry-num" in request.headers:
         return False
     return not store.claim(f"signature:{signature}")
 
 
-def is_repeated_event(body: dict, request: BoltRequest, store: Store) -> bool:
+def is_repeated_event(body: dict, store: Store) -> bool:
     """Slack re-delivers an event it thinks we missed; each event_id is handled once."""
     event_id = body.get("event_id")
-    return bool(event_id) and not request.lazy_only and not store.claim(f"event:{event_id}")
+    return bool(event_id) and not store.claim(f"event:{event_id}")
 
 
 def _retry_num(request: BoltRequest) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import replace
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
@@ -73,7 +72,7 @@ def test_socket_mode_reconnects_and_never_answers_a_retry_twice():
     slack.responses["apps.connections.open"] = {"url": sockets.url}
     settings = Settings(knowledge_dir=KNOWLEDGE_DIR, bot_token=BOT_TOKEN, app_token=APP_TOKEN,
                         slack_api_url=slack.api_url)  # fmt: skip
-    handler = socket_mode_handler(replace(settings), Runtime.load(KNOWLEDGE_DIR))
+    handler = socket_mode_handler(settings, Runtime.load(KNOWLEDGE_DIR))
     try:
         handler.connect()
         assert settle(lambda: len(sockets.acks) >= 2, timeout=40), f"acks: {sockets.acks}"
