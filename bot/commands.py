@@ -86,8 +86,7 @@ def _compare(snapshot: Snapshot, names: list[str]) -> Reply:
     for name in names:
         service = snapshot.matcher.service_by_name(name)
         if service is None:
-            similar = snapshot.matcher.similar_services(name)
-            return Reply(ui.build_unknown_service_blocks(name, similar), f"Unknown service {ui.escape(name)}")
+            return _unknown_service(snapshot, name)
         services.append(service)
     left, right = services
     return Reply(ui.build_compare_blocks(snapshot.knowledge, left, right), f"{left.name} vs {right.name}")
@@ -102,6 +101,10 @@ def _service_or_question(snapshot: Snapshot, text: str) -> Reply:
     answer = reply.answer
     single_word = len(text.split()) == 1
     if answer is not None and answer.status == "out_of_scope" and single_word and answer.kind == "decline":
-        similar = snapshot.matcher.similar_services(text)
-        return Reply(ui.build_unknown_service_blocks(text, similar), f"Unknown service {ui.escape(text)}")
+        return _unknown_service(snapshot, text)
     return reply
+
+
+def _unknown_service(snapshot: Snapshot, name: str) -> Reply:
+    similar = snapshot.matcher.similar_services(name)
+    return Reply(ui.build_unknown_service_blocks(name, similar), f"Unknown service {ui.escape(name)}")
