@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -62,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("console", help="interactive offline console")
 
+    gaps = commands.add_parser(
+        "gaps", help="knowledge-gap report: what the bot could not answer (reads SRM_DATABASE_URL)"
+    )
+    gaps.add_argument("--since", default="7d", help="window: 30m, 12h, 7d, 2w, or a date (default 7d)")
+    gaps.add_argument("--json", action="store_true", help="print JSON")
+
     serve = commands.add_parser("serve", help="run the Slack bot (offline console without credentials)")
     serve.add_argument("--http", action="store_true", help="HTTP mode (default when there is no SLACK_APP_TOKEN)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
@@ -79,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         overlay = args.overlay or settings.overlay_path
         if args.command == "validate":
             return _validate(args.directory or directory, overlay, args.strict)
+        if args.command == "gaps":
+            return _gaps(settings.database_url, args.since, args.json)
         command = args.command or "serve"
         if command == "serve":
             return _serve(replace(settings, knowledge_dir=directory, overlay_path=overlay), args)
@@ -171,6 +178,23 @@ def _list(knowledge: Knowledge, as_json: bool) -> int:
     return 0
 
 
+def _gaps(database_url: str, since_text: str, as_json: bool) -> int:
+    from bot.gaps import SinceError, build_report, parse_since
+    from bot.render.text import render_gaps
+    from bot.render.views import gaps_to_dict
+    from bot.store import StoreError, open_store
+    from bot.store.sql import utc_now
+
+    try:
+        since = parse_since(since_text, utc_now())
+        store = open_store(database_url, create=False)
+    except (SinceError, StoreError) as exc:
+        raise CliError(str(exc)) from None
+    report = build_report(since, store.questions(since), store.feedback(since))
+    print(json.dumps(gaps_to_dict(report), indent=2) if as_json else render_gaps(report))
+    return 0
+
+
 def run_console(matcher: Matcher, stdin: TextIO, stdout: TextIO) -> int:
     """Answer each line as the bot would answer a direct message."""
     interactive = stdin.isatty()
@@ -195,16 +219,20 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError
 
-    from bot.runtime import Runtime
+    from bot.logs import configure_logging
+    from bot.runtime import Snapshot
     from bot.serve import serve_http, serve_socket_mode
+    from bot.store import StoreError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    runtime = Runtime.from_knowledge(knowledge, settings.overlay_path)
+    configure_logging(settings.log_format)
+    snapshot = Snapshot.of(knowledge)
     try:
         if args.http or not settings.app_token:
-            serve_http(settings, runtime, args.host, args.port)
+            serve_http(settings, snapshot, args.host, args.port)
         else:
-            serve_socket_mode(settings, runtime)
+            serve_socket_mode(settings, snapshot)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
     except (BoltError, SlackApiError, OSError) as exc:
         # Bolt checks the token with auth.test at start: a bad token or no route to Slack ends here
         raise CliError(f"cannot connect to Slack: {exc}") from None

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.matching.answer import Answer
+from bot.matching.answer import Answer, summary_answer
 from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
 from bot.runtime import Snapshot
@@ -20,6 +20,7 @@ class Reply:
     blocks: list[dict[str, Any]]
     text: str  # notification / accessibility fallback
     answer: Answer | None = None
+    unknown_service: str | None = None  # "/srm quicksight": a service the knowledge base lacks
 
 
 def cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:
@@ -96,15 +97,16 @@ def _service_or_question(snapshot: Snapshot, text: str) -> Reply:
     service = snapshot.matcher.service_by_name(text)
     if service is not None:
         blocks = [*ui.build_service_blocks(snapshot.knowledge, service), ui.share_actions(text)]
-        return Reply(blocks, f"{service.name}: summary")
+        return Reply(blocks, f"{service.name}: summary", summary_answer(text, service, 1.0))
     reply = answer_reply(snapshot, text, share=True)
     answer = reply.answer
     single_word = len(text.split()) == 1
     if answer is not None and answer.status == "out_of_scope" and single_word and answer.kind == "decline":
-        return _unknown_service(snapshot, text)
+        return _unknown_service(snapshot, text, answer)
     return reply
 
 
-def _unknown_service(snapshot: Snapshot, name: str) -> Reply:
+def _unknown_service(snapshot: Snapshot, name: str, answer: Answer | None = None) -> Reply:
     similar = snapshot.matcher.similar_services(name)
-    return Reply(ui.build_unknown_service_blocks(name, similar), f"Unknown service {ui.escape(name)}")
+    blocks = ui.build_unknown_service_blocks(name, similar)
+    return Reply(blocks, f"Unknown service {ui.escape(name)}", answer, unknown_service=name.lower()[:64])

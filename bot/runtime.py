@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot import metrics
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.matching.matcher import Matcher
 from bot.quiz import QuizQuestion, quiz_questions
-from bot.stores import MemoryStore, Store
+from bot.store import SeenKeys, SqlStore, open_store
 
 log = logging.getLogger(__name__)
 
@@ -39,33 +41,39 @@ class Snapshot:
         return cls(knowledge, Matcher(knowledge), quiz_questions(knowledge))
 
 
+StoreSource = SqlStore | Future  # a Future while the database opens in the background (see serve_http)
+
+
 class Runtime:
-    def __init__(self, snapshot: Snapshot, overlay_path: Path | None = None, store: Store | None = None):
+    def __init__(self, snapshot: Snapshot, overlay_path: Path | None = None, store: StoreSource | None = None):
         self.knowledge_dir = snapshot.knowledge.directory
         self.overlay_path = overlay_path
         self.snapshot = snapshot
-        self.store = store or MemoryStore()
+        self._store = store if store is not None else open_store("sqlite://")
+        self.seen = SeenKeys()  # request signatures, for replay protection
         self._reload_lock = threading.Lock()
         self._workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="srm-work")
 
     @classmethod
-    def load(cls, knowledge_dir: Path, overlay_path: Path | None = None, store: Store | None = None) -> Runtime:
+    def load(cls, knowledge_dir: Path, overlay_path: Path | None = None, store: StoreSource | None = None) -> Runtime:
         return cls(Snapshot.load(knowledge_dir, overlay_path), overlay_path, store)
 
-    @classmethod
-    def from_knowledge(cls, knowledge: Knowledge, overlay_path: Path | None = None) -> Runtime:
-        return cls(Snapshot.of(knowledge), overlay_path)
+    @property
+    def store(self) -> SqlStore:
+        """The shared store; in the first moments after start this waits for the database to open."""
+        return self._store.result() if isinstance(self._store, Future) else self._store
 
     def run_later(self, work: Callable[..., None], kwargs: dict[str, Any]) -> None:
-        """Run listener work after the ack; failures are logged, never lost silently."""
+        """Run listener work after the ack, in the request's logging context; failures are logged."""
 
         def logged() -> None:
             try:
                 work(**kwargs)
-            except Exception:
+            except Exception as exc:
+                metrics.count_failure(exc)
                 log.exception("%s failed", getattr(work, "__name__", "work"))
 
-        self._workers.submit(logged)
+        self._workers.submit(contextvars.copy_context().run, logged)
 
     def reload(self) -> bool:
         """Load knowledge/ again; on any problem log it and keep answering from the last good snapshot."""
@@ -75,7 +83,10 @@ class Runtime:
             except KnowledgeError as exc:
                 for problem in exc.problems:
                     log.error("knowledge reload rejected: %s", problem)
+                metrics.RELOADS.labels(result="rejected").inc()
                 return False
             self.snapshot = snapshot
+            metrics.RELOADS.labels(result="loaded").inc()
+            metrics.SERVICES.set(len(snapshot.knowledge.services))
             log.info("knowledge reloaded: %d services", len(snapshot.knowledge.services))
             return True

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+from concurrent.futures import Future
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot import metrics
 from bot.reload import install_sighup, watch_knowledge
-from bot.runtime import Runtime
+from bot.runtime import Runtime, Snapshot
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
+from bot.store import SqlStore, StoreError, open_store
 from bot.web import create_web_app
 
 log = logging.getLogger(__name__)
@@ -27,26 +31,55 @@ def socket_mode_handler(settings: Settings, runtime: Runtime) -> SocketModeHandl
     return SocketModeHandler(create_app(settings, runtime), settings.app_token, ping_interval=PING_INTERVAL_SECONDS)
 
 
-def serve_socket_mode(settings: Settings, runtime: Runtime) -> None:
+def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
+    runtime = Runtime(snapshot, settings.overlay_path, open_store(settings.database_url))
     handler = socket_mode_handler(settings, runtime)
     _enable_reload(runtime)
     log.info("srm-bot connecting to Slack in Socket Mode")
     handler.start()
 
 
-def serve_http(settings: Settings, runtime: Runtime, host: str, port: int) -> None:
+def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> None:
     import uvicorn
 
     if not settings.signing_secret:
         raise SettingsError("HTTP mode needs SLACK_SIGNING_SECRET")
+    # The database opens while the server starts: slash commands need no store, and events wait for it.
+    store = open_store_in_background(settings.database_url)
+    runtime = Runtime(snapshot, settings.overlay_path, store)
     web = create_web_app(create_app(settings, runtime), runtime)
     _enable_reload(runtime)
     # Requests run on the event loop, Web API calls on worker threads: hand the GIL over sooner than
     # Python's default 5 ms so a worker's post never holds the loop's next request for long.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
-    uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+    server = uvicorn.Server(uvicorn.Config(web, host=host, port=port, log_config=None, access_log=False))
+    store.add_done_callback(lambda done: _stop_if_failed(done, server))
+    log.info("srm-bot serving HTTP on %s:%d", host, port)
+    server.run()
+    if store.done() and store.exception():
+        raise store.exception()  # type: ignore[misc]
+
+
+def open_store_in_background(url: str) -> Future[SqlStore]:
+    future: Future[SqlStore] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(open_store(url))
+        except StoreError as exc:
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="srm-open-store", daemon=True).start()
+    return future
+
+
+def _stop_if_failed(done: Future[SqlStore], server: object) -> None:
+    if done.exception() is not None:
+        log.critical("%s", done.exception())
+        server.should_exit = True  # type: ignore[attr-defined]
 
 
 def _enable_reload(runtime: Runtime) -> None:
+    metrics.SERVICES.set(len(runtime.snapshot.knowledge.services))
     install_sighup(runtime)
     watch_knowledge(runtime)

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.knowledge.loader import DEFAULT_DIR
+from bot.store.sql import DEFAULT_URL
 
 CHANNEL_MODES = ("off", "questions", "all")
+LOG_FORMATS = ("json", "text")
+TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 
 class SettingsError(ValueError):
@@ -29,6 +32,15 @@ class Settings:
     onboarding_channels: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()
     answer_threshold: float = 0.8
+    database_url: str = field(default=DEFAULT_URL, repr=False)  # may hold a password
+    store_questions: bool = False  # keep the text of unanswered questions, not only a hash
+    client_id: str | None = None  # with client_secret: OAuth install flow for many workspaces
+    client_secret: str | None = field(default=None, repr=False)
+    log_format: str | None = None  # None: JSON unless stderr is a terminal
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret)
 
     def mode_for(self, channel: str) -> str:
         return self.channel_modes.get(channel, self.channel_mode)
@@ -44,6 +56,11 @@ class Settings:
         for channel, mode in modes.items():
             if mode not in CHANNEL_MODES:
                 raise SettingsError(f"SRM_CHANNEL_MODES: mode for {channel} must be one of {', '.join(CHANNEL_MODES)}")
+        log_format = env.get("SRM_LOG_FORMAT") or None
+        if log_format not in (None, *LOG_FORMATS):
+            raise SettingsError(f"SRM_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
+        if bool(env.get("SLACK_CLIENT_ID")) != bool(env.get("SLACK_CLIENT_SECRET")):
+            raise SettingsError("set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for the OAuth install flow")
         return cls(
             knowledge_dir=Path(env.get("SRM_KNOWLEDGE_DIR") or DEFAULT_DIR),
             overlay_path=Path(overlay) if overlay else None,
@@ -55,7 +72,20 @@ class Settings:
             channel_modes=modes,
             onboarding_channels=_names(env.get("SRM_ONBOARDING_CHANNELS", "")),
             admins=_names(env.get("SRM_ADMINS", "")),
+            database_url=env.get("SRM_DATABASE_URL") or DEFAULT_URL,
+            store_questions=_flag(env.get("SRM_STORE_QUESTIONS", ""), "SRM_STORE_QUESTIONS"),
+            client_id=env.get("SLACK_CLIENT_ID") or None,
+            client_secret=env.get("SLACK_CLIENT_SECRET") or None,
+            log_format=log_format,
         )
+
+
+def _flag(value: str, name: str) -> bool:
+    if value.strip().lower() in TRUE:
+        return True
+    if value.strip().lower() in FALSE:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}")
 
 
 def _names(value: str) -> frozenset[str]:

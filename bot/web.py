@@ -1,14 +1,17 @@
-"""The HTTP front: POST /slack/events for everything Slack sends, GET /healthz for probes."""
+"""The HTTP front: POST /slack/events for everything Slack sends, GET /healthz for probes, GET /metrics
+for Prometheus, and with OAuth configured GET /slack/install and /slack/oauth_redirect."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import metrics
 from bot.runtime import Runtime
 
 
@@ -25,9 +28,28 @@ def create_web_app(app: App, runtime: Runtime | None = None) -> Starlette:
         services = len(runtime.snapshot.knowledge.services) if runtime else None
         return JSONResponse({"status": "ok", "services": services})
 
-    return Starlette(
-        routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+    async def prometheus(_request: Request) -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
+
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", prometheus, methods=["GET"]),
+    ]
+    flow = app.oauth_flow
+    if flow is not None:
+        # The install flow talks to the database and to Slack: off the event loop.
+        async def install(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, await request.body())
+            return to_starlette_response(await run_in_threadpool(flow.handle_installation, bolt_request))
+
+        async def oauth_redirect(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, await request.body())
+            return to_starlette_response(await run_in_threadpool(flow.handle_callback, bolt_request))
+
+        routes += [
+            Route(flow.install_path, install, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
-    )
+    return Starlette(routes=routes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -22,6 +23,7 @@ DECLINE_OFF_TOPIC = "That is not a question about who secures what on AWS, so I 
 DECLINE_UNKNOWN = "I could not find an AWS service or security duty in that question."
 TRUNCATED_NOTE = "Your question was longer than 1,000 characters; I read only the start of it."
 
+PRODUCT_BRANDS = frozenset({"amazon", "aws"})
 FUZZY_PENALTY = 0.85
 WEAK_TOPIC_PENALTY = 0.85
 FALLBACK_TOPIC_PENALTY = 0.7
@@ -430,6 +432,23 @@ class Matcher:
         key = compact(name)
         services = self.knowledge.services
         return services.get(name.strip().lower()) or services.get(self.index.aliases.get(key, ""))
+
+    def unknown_service(self, question: str) -> str | None:
+        """The product in 'Amazon X' / 'AWS X' when X is no service or word the bot knows, for the gap report."""
+        tokens = words(question)
+        for i, (brand, name) in enumerate(pairwise(tokens)):
+            if brand not in PRODUCT_BRANDS or len(name) < 2 or self._names_a_service(tokens[i : i + 3]):
+                continue
+            if stem(name) not in self.index.known_stems and stem(name) not in self.index.stopwords:
+                return name
+        return None
+
+    def _names_a_service(self, words_: list[str]) -> bool:
+        """'aws organization', 'direct connect', 'postgres', or a typo of a service name ('bakcup')."""
+        index = self.index
+        spans = ["".join(words_[start:end]) for start in (0, 1) for end in range(start + 1, len(words_) + 1)]
+        typo = any(len(span) >= MIN_FUZZY_LENGTH and index.alias_words.nearest(span) for span in (words_[1], spans[1]))
+        return typo or any(span in index.aliases or span in index.weak_aliases for span in spans)
 
     def similar_services(self, name: str, limit: int = 3) -> list[Service]:
         """Services whose names look most like `name`, for a did-you-mean reply."""

@@ -6,12 +6,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from bot.gaps import GapReport
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Service
 from bot.matching.answer import Answer, Suggestion
 from bot.matching.overlay import describe
 from bot.quiz import QuizQuestion, QuizState
-from bot.render.views import answer_checks, answer_tools, summarize_service
+from bot.render.views import answer_checks, answer_tools, gap_lines, summarize_service
 
 Block = dict[str, Any]
 
@@ -264,6 +265,20 @@ def build_unknown_service_blocks(name: str, similar: list[Service]) -> list[Bloc
     if not similar:
         return [section(text + " Type `/srm list` to see them all.")]
     return _suggestion_buttons(text + " Did you mean…", [Suggestion(s.key, None, s.name) for s in similar])
+
+
+# --- knowledge-gap report ------------------------------------------------------------------------
+def build_gaps_blocks(report: GapReport) -> list[Block]:
+    lines = gap_lines(report)
+    blocks = [header("Knowledge gaps"), context(escape(lines.title))]
+    for heading, rows in (
+        ("*Top unanswered questions* (similar ones grouped)", lines.questions),
+        ("*Services asked about but missing*", lines.missing_services),
+        ("*Answers marked not helpful*", lines.not_helpful),
+    ):
+        blocks += _chunked(heading, [f"• {escape(row)}" for row in rows] or ["_none_"])
+    blocks.append(context("Run `srm gaps --since 7d` for the full report; add what is missing to `knowledge/`."))
+    return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
 # --- quiz -------------------------------------------------------------------------------------

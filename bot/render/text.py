@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.gaps import GapReport
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Service, Team
 from bot.matching.answer import Answer
 from bot.matching.overlay import describe
-from bot.render.views import Duty, answer_checks, answer_tools, summarize_service
+from bot.render.views import Duty, answer_checks, answer_tools, gap_lines, summarize_service
 
 WIDTH = 100
 
@@ -109,3 +110,17 @@ def render_service_list(knowledge: Knowledge) -> str:
     rows = sorted(knowledge.services.values(), key=lambda s: s.key)
     width = max(len(s.key) for s in rows)
     return "\n".join(f"{s.key:<{width}}  {s.model:<14}  {s.name}" for s in rows)
+
+
+def render_gaps(report: GapReport) -> str:
+    lines = gap_lines(report)
+    out = [lines.title, ""]
+    for heading, rows, empty in (
+        ("Top unanswered questions (similar ones grouped)", lines.questions, "none"),
+        ("Services asked about but not in the knowledge base", lines.missing_services, "none"),
+        ("Answers marked not helpful", lines.not_helpful, "none"),
+    ):
+        out.append(heading + ":")
+        out += [f"  - {row}" for row in rows] or [f"  {empty}"]
+        out.append("")
+    return "\n".join(out).rstrip()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from bot.gaps import GapReport
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Check, Misconfiguration, Service, Tool
 from bot.matching.answer import Answer
@@ -77,4 +78,45 @@ def answer_to_dict(knowledge: Knowledge, answer: Answer) -> dict[str, Any]:
         ],
         "internal_owner": answer.internal_owner.model_dump() if answer.internal_owner else None,
         "truncated": answer.truncated,
+    }
+
+
+# --- knowledge-gap report -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class GapLines:
+    """The gap report as plain lines, shared by the terminal and Slack renderers (Slack escapes them)."""
+
+    title: str
+    questions: list[str]
+    missing_services: list[str]
+    not_helpful: list[str]
+
+
+def gap_lines(report: GapReport) -> GapLines:
+    since = report.since.strftime("%Y-%m-%d %H:%M UTC")
+    questions = []
+    for group in report.groups:
+        shown = f"“{group.example}”" if group.example else "(text not kept; SRM_STORE_QUESTIONS=true keeps it)"
+        outcome = ", ".join(f"{status} {n}" for status, n in group.statuses.items())
+        services = f"; matched {', '.join(group.services)}" if group.services else ""
+        questions.append(f"{group.count} x {shown} ({outcome}{services})")
+    return GapLines(
+        title=f"Knowledge gaps since {since}: {report.questions} question(s) not answered well",
+        questions=questions,
+        missing_services=[f"{name}: asked {n} time(s)" for name, n in report.missing_services],
+        not_helpful=[
+            f"{line.service or 'model-wide'} / {line.topic or 'summary'}: {line.not_helpful} not helpful,"
+            f" {line.helpful} helpful"
+            for line in report.not_helpful
+        ],
+    )
+
+
+def gaps_to_dict(report: GapReport) -> dict[str, Any]:
+    return {
+        "since": report.since.isoformat() + "Z",
+        "questions": report.questions,
+        "groups": [asdict(group) for group in report.groups],
+        "missing_services": [{"service": name, "count": n} for name, n in report.missing_services],
+        "not_helpful": [asdict(line) for line in report.not_helpful],
     }

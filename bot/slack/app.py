@@ -1,10 +1,11 @@
-"""Build the Bolt app: one factory for every run mode (Socket Mode, HTTP, tests)."""
+"""Build the Bolt app: one factory for every run mode (Socket Mode, HTTP, AWS Lambda, tests)."""
 
 from __future__ import annotations
 
 import logging
 
 from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -12,20 +13,25 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.metrics import CountingRetryHandler
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import listeners, middleware
 
 # Bounded retries: Slack's 429 (honouring Retry-After), transient 5xx and dropped connections.
 RETRIES = 3
+# The bot scopes the code needs, no more; manifest.yml lists the same (tests/test_packaging.py checks).
+BOT_SCOPES = ("app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "im:history")
+OAUTH_STATE_SECONDS = 600
 
 
 def create_client(settings: Settings) -> WebClient:
     base_url = (settings.slack_api_url or WebClient.BASE_URL).rstrip("/") + "/"
     return WebClient(
-        token=settings.bot_token,
+        token=None if settings.oauth else settings.bot_token,
         base_url=base_url,
         retry_handlers=[
+            CountingRetryHandler(),
             ConnectionErrorRetryHandler(max_retry_count=RETRIES),
             RateLimitErrorRetryHandler(max_retry_count=RETRIES),
             ServerErrorRetryHandler(max_retry_count=RETRIES),
@@ -33,15 +39,37 @@ def create_client(settings: Settings) -> WebClient:
     )
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> App:
-    """The Bolt app. Listeners ack at once (process_before_response) and do slow Web API work lazily."""
+def create_app(settings: Settings, runtime: Runtime | None = None, *, lazy: bool = False) -> App:
+    """The Bolt app. Listeners ack at once (process_before_response) and do slow Web API work after:
+    on worker threads, or as Bolt lazy listeners when `lazy` (AWS Lambda)."""
     runtime = runtime or Runtime.load(settings.knowledge_dir, settings.overlay_path)
     app = App(
         client=create_client(settings),
         signing_secret=settings.signing_secret or "",
         process_before_response=True,
+        oauth_settings=oauth_settings(settings, runtime) if settings.oauth else None,
         logger=logging.getLogger("bot.slack.bolt"),
     )
     middleware.register(app, settings, runtime)
-    listeners.register(app)
+    listeners.register(app, lazy)
     return app
+
+
+def oauth_settings(settings: Settings, runtime: Runtime) -> OAuthSettings:
+    """Bolt's install flow (/slack/install, /slack/oauth_redirect) for many workspaces; installations and
+    OAuth states live in the bot's own database through slack_sdk's SQLAlchemy stores."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    engine = runtime.store.engine
+    installations = SQLAlchemyInstallationStore(client_id=settings.client_id or "", engine=engine)
+    states = SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine)
+    for store in (installations, states):
+        store.create_tables()  # the library's own tables, created if missing (safe on every start)
+    return OAuthSettings(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=installations,
+        state_store=states,
+    )

@@ -1,16 +1,19 @@
-"""Cross-cutting concerns for every request: configuration in the context, and at-most-once events."""
+"""Cross-cutting concerns for every request: context, request id, timing, and at-most-once events."""
 
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from collections.abc import Callable
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.request import BoltRequest
 
+from bot import metrics
+from bot.logs import REQUEST_ID
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.stores import Store
 
 log = logging.getLogger(__name__)
 
@@ -20,20 +23,31 @@ def register(app: App, settings: Settings, runtime: Runtime) -> None:
     def every_request(
         body: dict, context: BoltContext, request: BoltRequest, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
+        started = time.perf_counter()
         context["settings"] = settings
         context["runtime"] = runtime
-        if is_replayed(request, runtime.store):
+        REQUEST_ID.set(request_id(body))
+        if request.lazy_only:
+            return next()  # a lazy listener's own invocation (AWS Lambda) of a request already let through
+        if is_replayed(request, runtime):
             log.warning("rejected a replayed request")
             return BoltResponse(status=401, body="replayed request")
-        if is_repeated_event(body, runtime.store):
+        if is_repeated_event(body, runtime):
             log.info("dropping repeated event %s (retry %s)", body.get("event_id"), _retry_num(request))
             return BoltResponse(status=200, body="")
-        return next()
+        response = next()
+        metrics.REQUEST_SECONDS.labels(kind=_kind(body)).observe(time.perf_counter() - started)
+        return response
 
     app.use(every_request)
 
 
-def is_replayed(request: BoltRequest, store: Store) -> bool:
+def request_id(body: dict) -> str:
+    """Slack's own id where there is one, so a log line can be traced to the event Slack sent."""
+    return str(body.get("event_id") or body.get("trigger_id") or uuid.uuid4().hex[:16])
+
+
+def is_replayed(request: BoltRequest, runtime: Runtime) -> bool:
     """A signature is valid for five minutes; a second request with the same one is a replay.
 
     Slack's own re-deliveries (X-Slack-Retry-Num) are left to is_repeated_event, which answers 200
@@ -41,13 +55,19 @@ def is_replayed(request: BoltRequest, store: Store) -> bool:
     signature = request.headers.get("x-slack-signature", [None])[0]
     if request.mode != "http" or not signature or "x-slack-retry-num" in request.headers:
         return False
-    return not store.claim(f"signature:{signature}")
+    return not runtime.seen.first_time(f"signature:{signature}")
 
 
-def is_repeated_event(body: dict, store: Store) -> bool:
-    """Slack re-delivers an event it thinks we missed; each event_id is handled once."""
+def is_repeated_event(body: dict, runtime: Runtime) -> bool:
+    """Slack re-delivers an event it thinks we missed; each event_id is handled once, on any instance."""
     event_id = body.get("event_id")
-    return bool(event_id) and not store.claim(f"event:{event_id}")
+    return bool(event_id) and not runtime.store.claim(f"event:{event_id}")
+
+
+def _kind(body: dict) -> str:
+    if "command" in body:
+        return "command"
+    return "event" if "event" in body else str(body.get("type") or "other")
 
 
 def _retry_num(request: BoltRequest) -> str:

@@ -27,6 +27,7 @@ JSON_KEYS = {
 
 def srm(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+    clean["SRM_DATABASE_URL"] = "sqlite://"  # in memory: no file left behind
     return subprocess.run(
         [SRM, *args], input=stdin, capture_output=True, text=True, timeout=60, env={**clean, **(env or {})}
     )

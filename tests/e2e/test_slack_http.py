@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import datetime
 from pathlib import Path
 
 from bot.render import blocks as ui
@@ -198,12 +199,12 @@ def test_share_in_channel_posts_in_channel(bot, slack):
 
 
 def test_feedback_is_recorded(bot, slack):
-    before = len(bot.runtime.store.feedback)
+    before = len(bot.runtime.store.feedback(since=datetime.min))
     value = json.dumps({"service": "ec2", "topic": "guest_os_patching"})
     post(bot.events_url, action_body(ui.FEEDBACK_NOT_HELPFUL, value, response_url=slack.response_url()), FORM)
     slack.wait_for("response_url")
-    recorded = bot.runtime.store.feedback[before:]
-    assert [(f.service, f.topic, f.helpful) for f in recorded] == [("ec2", "guest_os_patching", False)]
+    recorded = bot.runtime.store.feedback(since=datetime.min)[before:]
+    assert [(f.service, f.topic, f.helpful, f.team) for f in recorded] == [("ec2", "guest_os_patching", False, "T0001")]
 
 
 def test_welcome_in_onboarding_channel_only(bot, slack):

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.slack.listeners import actions, commands, events, messages
 
 
-def register(app: App) -> None:
+def register(app: App, lazy: bool = False) -> None:
+    """`lazy`: work after the ack runs as Bolt lazy listeners (AWS Lambda), not on worker threads."""
     for module in (commands, events, messages, actions):
-        module.register(app)
+        module.register(app, lazy)

@@ -12,11 +12,11 @@ from slack_sdk import WebClient
 from bot.commands import answer_reply, fallback_text
 from bot.quiz import QuizState, answer_quiz, new_quiz, question_at
 from bot.render import blocks as ui
-from bot.slack.listeners.replies import ack_then
-from bot.stores import Feedback
+from bot.slack.listeners.replies import listen
+from bot.store import Feedback, QuizScore
 
 
-def register(app: App) -> None:
+def register(app: App, lazy: bool) -> None:
     # Every click is acked at once; the Web API work runs after, off the request path.
     listeners = {
         ui.SHARE: share_in_channel,
@@ -29,7 +29,7 @@ def register(app: App) -> None:
         re.compile(rf"^{ui.STARTER_QUESTION}_\d+$"): ask_starter_question,
     }
     for action_id, listener in listeners.items():
-        app.action(action_id)(ack_then(listener))
+        listen(app.action(action_id), listener, lazy=lazy)
 
 
 def _value(action: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def record_feedback(action: dict, body: dict, respond: Respond, context: BoltCon
     value = _value(action)
     helpful = action.get("action_id") == ui.FEEDBACK_HELPFUL
     context["runtime"].store.record_feedback(
-        Feedback(body["user"]["id"], value.get("service"), value.get("topic"), helpful)
+        Feedback(body["user"]["id"], value.get("service"), value.get("topic"), helpful, context.team_id)
     )
     if body.get("response_url"):
         respond(text="Thanks for the feedback!", response_type="ephemeral", replace_original=False)
@@ -89,8 +89,18 @@ def answer_quiz_button(action: dict, body: dict, client: WebClient, respond: Res
     question, state = answer_quiz(questions, state, picked)
     if question is None:
         return
-    blocks = ui.build_quiz_feedback_blocks(question, picked, state, question_at(questions, state))
+    following = question_at(questions, state)
+    if following is None:
+        _record_score(body["user"]["id"], state, context)
+    blocks = ui.build_quiz_feedback_blocks(question, picked, state, following)
     _reply(body, client, respond, blocks, f"Quiz: the answer is {question.owner}", replace=True)
+
+
+def _record_score(user: str, state: QuizState, context: BoltContext) -> None:
+    """Once per finished quiz, even if the last button is clicked again."""
+    store = context["runtime"].store
+    if store.claim(f"quiz:{context.team_id}:{user}:{state.seed}"):
+        store.record_quiz_score(QuizScore(user, state.score, state.total, context.team_id))
 
 
 def open_home_service(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:

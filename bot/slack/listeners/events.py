@@ -6,17 +6,17 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.render.blocks import build_home_view, build_welcome_blocks
-from bot.slack.listeners.replies import ack_then, reply_in_thread
+from bot.slack.listeners.replies import listen, reply_in_thread
 
 
-def register(app: App) -> None:
-    app.event("app_mention")(ack_then(answer_mention))
-    app.event("app_home_opened")(ack_then(publish_home))
-    app.event("member_joined_channel")(ack_then(welcome_member))
+def register(app: App, lazy: bool) -> None:
+    listen(app.event("app_mention"), answer_mention, lazy=lazy)
+    listen(app.event("app_home_opened"), publish_home, lazy=lazy)
+    listen(app.event("member_joined_channel"), welcome_member, lazy=lazy)
 
 
 def answer_mention(event: dict, client: WebClient, context: BoltContext) -> None:
-    reply_in_thread(client, context["runtime"], event)
+    reply_in_thread(client, context, event, "mention")
 
 
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:

@@ -8,13 +8,13 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import answer_reply
-from bot.slack.listeners.replies import ack_then, reply_in_thread, strip_mentions
+from bot.slack.listeners.replies import listen, reply_in_thread, strip_mentions
 
 QUESTION = re.compile(r"\?\s*$|^\s*(who|whose|what|which|does|do|is|are|should|must|can|how)\b", re.IGNORECASE)
 
 
-def register(app: App) -> None:
-    app.event("message")(ack_then(answer_message))
+def register(app: App, lazy: bool) -> None:
+    listen(app.event("message"), answer_message, lazy=lazy)
 
 
 def looks_like_question(text: str) -> bool:
@@ -27,7 +27,7 @@ def answer_message(event: dict, client: WebClient, context: BoltContext) -> None
     runtime, settings = context["runtime"], context["settings"]
     text = event.get("text") or ""
     if event.get("channel_type") == "im":
-        reply_in_thread(client, runtime, event)
+        reply_in_thread(client, context, event, "dm")
         return
     if context.bot_user_id and f"<@{context.bot_user_id}" in text:
         return  # app_mention answers it
@@ -42,4 +42,4 @@ def answer_message(event: dict, client: WebClient, context: BoltContext) -> None
         and answer.kind != "summary"
         and answer.confidence >= settings.answer_threshold
     ):
-        reply_in_thread(client, runtime, event, reply)
+        reply_in_thread(client, context, event, "channel", reply)

@@ -1,33 +1,52 @@
-"""Posting an answer into a thread, shared by mentions, direct messages and channel messages."""
+"""How listeners answer: ack at once, do the rest later; post in threads; note what was asked."""
 
 from __future__ import annotations
 
 import inspect
 import re
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.commands import Reply, answer_reply
+from bot.gaps import gap_record
 from bot.runtime import Runtime
 
+Work = Callable[..., None]
 
-def ack_then(work: Callable[..., None]) -> Callable[..., None]:
-    """A listener that acks at once and leaves `work` (which may call the Web API) to a worker thread.
 
-    Bolt's lazy listeners do the same but deep-copy the whole request for each one, which costs more
-    than answering the question; the work here needs only the arguments it names."""
-    names = list(inspect.signature(work).parameters)
+def ack_only(ack: Ack) -> None:
+    ack()
+
+
+def listen(register: Callable[..., Any], work: Work, *, lazy: bool, ack: Work = ack_only) -> None:
+    """Register a listener that acks at once (with `ack`'s reply, by default an empty one) and then does
+    `work`, which may call the Web API: on a worker thread, or, on AWS Lambda (`lazy`), as a Bolt lazy
+    listener, because a Lambda function is frozen once it has returned its response.
+
+    Bolt's lazy listeners deep-copy the whole request for each call, which costs more than answering
+    the question, so threads are used wherever the process keeps running."""
+    if lazy:
+        register(ack=ack, lazy=[work])
+    else:
+        register(_ack_then(ack, work))
+
+
+def _ack_then(ack_with: Work, work: Work) -> Work:
+    ack_names = list(inspect.signature(ack_with).parameters)
+    work_names = list(inspect.signature(work).parameters)
 
     def listener(
-        ack: Ack, body: dict, event: dict | None, action: dict | None, client: WebClient, respond: Respond,
-        context: BoltContext,
+        ack: Ack, body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
+        respond: Respond, context: BoltContext,
     ) -> None:  # fmt: skip
-        ack()
-        available = {"body": body, "event": event, "action": action, "client": client, "respond": respond,
-                     "context": context}  # fmt: skip
-        context["runtime"].run_later(work, {name: available[name] for name in names})
+        available = {"ack": ack, "body": body, "event": event, "action": action, "command": command,
+                     "client": client, "respond": respond, "context": context}  # fmt: skip
+        ack_with(**{name: available[name] for name in ack_names})
+        context["runtime"].run_later(work, {name: available[name] for name in work_names})
 
     listener.__name__ = work.__name__
     return listener
@@ -40,8 +59,11 @@ def strip_mentions(text: str) -> str:
     return MENTION.sub(" ", text).strip()
 
 
-def reply_in_thread(client: WebClient, runtime: Runtime, event: dict, reply: Reply | None = None) -> bool:
-    """Answer a message in its thread, once per message however many events name it."""
+def reply_in_thread(
+    client: WebClient, context: BoltContext, event: dict, surface: str, reply: Reply | None = None
+) -> bool:
+    """Answer a message in its thread, once per message however many events (or instances) see it."""
+    runtime: Runtime = context["runtime"]
     channel, ts = event.get("channel"), event.get("ts")
     if not channel or not ts or not runtime.store.claim(f"message:{channel}:{ts}"):
         return False
@@ -50,4 +72,21 @@ def reply_in_thread(client: WebClient, runtime: Runtime, event: dict, reply: Rep
         channel=channel, thread_ts=event.get("thread_ts") or ts, blocks=reply.blocks, text=reply.text,
         unfurl_links=False, unfurl_media=False,
     )  # fmt: skip
+    note_question(context, surface, reply)
     return True
+
+
+def note_question(context: BoltContext, surface: str, reply: Reply) -> None:
+    """Count every question; keep the ones answered badly for the gap report (text only if allowed)."""
+    answer = reply.answer
+    if answer is None:
+        return
+    metrics.QUESTIONS.labels(surface=surface, status=answer.status, service=answer.service or "none").inc()
+    runtime: Runtime = context["runtime"]
+    settings = context["settings"]
+    record = gap_record(
+        runtime.snapshot.matcher, answer, surface=surface, threshold=settings.answer_threshold,
+        keep_text=settings.store_questions, team=context.team_id, unknown_service=reply.unknown_service,
+    )  # fmt: skip
+    if record is not None:
+        runtime.store.record_question(record)

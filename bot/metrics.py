@@ -1,0 +1,54 @@
+"""Prometheus metrics, served at GET /metrics in HTTP mode (see README, "Operating srm-bot")."""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RetryHandler, RetryState
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+
+QUESTIONS = Counter(
+    "srm_questions", "Questions asked of the bot, by where they came from, outcome and service",
+    ["surface", "status", "service"],
+)  # fmt: skip
+REQUEST_SECONDS = Histogram(
+    "srm_request_duration_seconds", "Time from a verified Slack request to the bot's response, by kind",
+    ["kind"], buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)  # fmt: skip
+SLACK_API_ERRORS = Counter(
+    "srm_slack_api_errors", "Failed Slack Web API attempts: HTTP 429 / 5xx, connection errors, API error codes",
+    ["reason"],
+)  # fmt: skip
+RELOADS = Counter("srm_knowledge_reloads", "Knowledge reloads, loaded or rejected (last good kept)", ["result"])
+SERVICES = Gauge("srm_knowledge_services", "Services in the knowledge snapshot being served")
+WORK_FAILURES = Counter("srm_work_failures", "Listener work after the ack that raised, by exception type", ["error"])
+
+
+def exposition() -> tuple[bytes, str]:
+    return generate_latest(), CONTENT_TYPE_LATEST
+
+
+def count_failure(exc: BaseException) -> None:
+    if isinstance(exc, SlackApiError):
+        SLACK_API_ERRORS.labels(reason=str(exc.response.get("error") or "unknown")).inc()
+    WORK_FAILURES.labels(error=type(exc).__name__).inc()
+
+
+class CountingRetryHandler(RetryHandler):
+    """Counts every failed Web API attempt and never retries itself: listed first, the built-in
+    handlers after it decide about retrying."""
+
+    def __init__(self) -> None:
+        super().__init__(max_retry_count=1_000)  # keep counting on every attempt
+
+    def _can_retry(
+        self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:  # fmt: skip
+        if response is not None:
+            if response.status_code == 429 or response.status_code >= 500:
+                SLACK_API_ERRORS.labels(reason=f"http_{response.status_code}").inc()
+        elif error is not None:
+            SLACK_API_ERRORS.labels(reason="connection").inc()
+        return False

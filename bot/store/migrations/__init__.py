@@ -1,0 +1,1 @@
+"""Alembic migrations for the srm-bot tables, applied by open_store() on start."""

@@ -1,0 +1,12 @@
+"""Alembic environment: run on the connection open_store() passes in (no alembic.ini needed)."""
+
+from alembic import context
+
+from bot.store.schema import metadata
+
+VERSION_TABLE = "srm_schema_version"  # not alembic_version: the database may be shared with other apps
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,199 @@
+"""The shared store: any SQLAlchemy database (SQLite by default, PostgreSQL for several instances)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from bot.store import schema
+
+DEFAULT_URL = "sqlite:///srm-bot.sqlite3"
+CLAIM_TTL_SECONDS = 3600.0  # Slack retries within minutes; an hour of keys is plenty
+PURGE_EVERY = 1000  # claims between deletions of expired keys
+MIGRATION_LOCK = 7_241_001  # PostgreSQL advisory lock id: replicas starting together migrate one at a time
+
+
+class StoreError(Exception):
+    """The database cannot be opened or migrated: one line naming the URL (without its password)."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    user_id: str
+    service: str | None
+    topic: str | None
+    helpful: bool
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    surface: str
+    status: str
+    kind: str
+    service: str | None
+    topic: str | None
+    confidence: float
+    text_hash: str
+    text: str | None = None
+    unknown_service: str | None = None
+    team: str | None = None
+    asked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class QuizScore:
+    user_id: str
+    score: int
+    total: int
+    team: str | None = None
+
+
+def utc_now() -> datetime:
+    """Naive UTC, stored the same way by every database."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def question_hash(text: str) -> str:
+    """Groups repeats of a question without keeping it; short questions can be guessed from it."""
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
+
+
+class SqlStore:
+    def __init__(self, engine: Engine, claim_ttl: float = CLAIM_TTL_SECONDS):
+        self.engine = engine
+        self._claim_ttl = claim_ttl
+        self._claims_since_purge = 0
+        # One in-memory SQLite connection is shared by all threads, so its users take turns.
+        self._serial = threading.Lock() if engine.pool.__class__ is StaticPool else contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        with self._serial, self.engine.begin() as connection:
+            yield connection
+
+    def claim(self, key: str) -> bool:
+        """True for the first instance to claim `key`, False for every later claim, on any instance."""
+        now = time.time()
+        try:
+            with self._begin() as connection:
+                connection.execute(schema.claims.insert().values(key=key[:255], claimed_at=now))
+        except IntegrityError:
+            return False
+        self._claims_since_purge += 1
+        if self._claims_since_purge >= PURGE_EVERY:
+            self._claims_since_purge = 0
+            self.purge_claims(now - self._claim_ttl)
+        return True
+
+    def purge_claims(self, before: float) -> None:
+        with self._begin() as connection:
+            connection.execute(schema.claims.delete().where(schema.claims.c.claimed_at < before))
+
+    def record_question(self, record: QuestionRecord) -> None:
+        row = asdict(record) | {"asked_at": record.asked_at or utc_now()}
+        with self._begin() as connection:
+            connection.execute(schema.questions.insert().values(**row))
+
+    def record_feedback(self, feedback: Feedback) -> None:
+        with self._begin() as connection:
+            connection.execute(schema.feedback.insert().values(**asdict(feedback), given_at=utc_now()))
+
+    def record_quiz_score(self, score: QuizScore) -> None:
+        with self._begin() as connection:
+            connection.execute(schema.quiz_scores.insert().values(**asdict(score), finished_at=utc_now()))
+
+    def questions(self, since: datetime) -> list[QuestionRecord]:
+        table = schema.questions
+        query = sa.select(table).where(table.c.asked_at >= since).order_by(table.c.asked_at)
+        with self._begin() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [QuestionRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
+
+    def feedback(self, since: datetime) -> list[Feedback]:
+        table = schema.feedback
+        query = sa.select(table).where(table.c.given_at >= since).order_by(table.c.given_at)
+        with self._begin() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [Feedback(row.user_id, row.service, row.topic, row.helpful, row.team) for row in rows]
+
+    def best_quiz_score(self, user_id: str) -> QuizScore | None:
+        table = schema.quiz_scores
+        query = (
+            sa.select(table)
+            .where(table.c.user_id == user_id)
+            .order_by((table.c.score * 1.0 / table.c.total).desc(), table.c.total.desc())
+            .limit(1)
+        )
+        with self._begin() as connection:
+            row = connection.execute(query).mappings().first()
+        return QuizScore(row.user_id, row.score, row.total, row.team) if row else None
+
+
+def open_store(url: str = DEFAULT_URL, *, create: bool = True) -> SqlStore:
+    """Connect and bring the schema to the newest migration (created on first start). With create=False
+    a SQLite file that does not exist yet is an error rather than a new empty database."""
+    try:
+        parsed = sa.make_url(url)
+    except (SQLAlchemyError, ValueError):
+        raise StoreError(f"SRM_DATABASE_URL {url!r} is not a database URL, e.g. sqlite:///srm-bot.sqlite3") from None
+    safe = parsed.render_as_string(hide_password=True)
+    if not create and _missing_sqlite_file(parsed):
+        raise StoreError(f"no database at {safe} yet: the bot creates it when it runs (or set SRM_DATABASE_URL)")
+    try:
+        engine = create_engine(url)
+        migrate(engine)
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        raise StoreError(f"cannot open the database {safe}: {detail}") from None
+    return SqlStore(engine)
+
+
+def _missing_sqlite_file(url: sa.URL) -> bool:
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return False
+    return not Path(url.database).expanduser().exists()
+
+
+def create_engine(url: str) -> Engine:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database in (None, "", ":memory:"):
+        return sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 15})
+
+    @sa.event.listens_for(engine, "connect")
+    def _tune(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # WAL lets readers (srm gaps) run beside the bot; NORMAL syncs at checkpoints, not every commit.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
