@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.matching.matcher import Matcher
@@ -31,3 +33,24 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, target)
     return target
+
+
+# --- databases: SQLite always; PostgreSQL when .ci/run (or you) set SRM_TEST_DATABASE_URL ----------
+POSTGRES_URL = os.environ.get("SRM_TEST_DATABASE_URL")
+POSTGRES_REQUIRED = os.environ.get("SRM_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind the bot supports, as a URL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/srm.sqlite3"
+    if not POSTGRES_URL:
+        if POSTGRES_REQUIRED:
+            pytest.fail("SRM_REQUIRE_POSTGRES=1 but SRM_TEST_DATABASE_URL is not set")
+        pytest.skip("no PostgreSQL: set SRM_TEST_DATABASE_URL (.ci/run starts a server and sets it)")
+    engine = sqlalchemy.create_engine(POSTGRES_URL)
+    with engine.begin() as connection:  # start empty: no tables, no schema version
+        connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return POSTGRES_URL

@@ -55,7 +55,8 @@ def test_sighup_reloads_a_running_server(knowledge_copy, tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
     env |= {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.api_url,
-            "SRM_KNOWLEDGE_DIR": str(knowledge_copy), "SRM_DATABASE_URL": f"sqlite:///{tmp_path}/srm.sqlite3"}  # fmt: skip
+            "SRM_KNOWLEDGE_DIR": str(knowledge_copy),
+            "SRM_DATABASE_URL": f"sqlite:///{tmp_path}/srm.sqlite3"}  # fmt: skip
     server = subprocess.Popen([SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
                               env=env, stderr=subprocess.PIPE, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"

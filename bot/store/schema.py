@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+VERSION_TABLE = "srm_schema_version"  # Alembic's, renamed: the database may be shared with other apps
 
 # Keys of things done once across every instance: answered events and messages (Slack re-delivers).
 claims = sa.Table(

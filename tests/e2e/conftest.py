@@ -14,6 +14,7 @@ import uvicorn
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.app import create_app
+from bot.store import SqlStore
 from bot.web import create_web_app
 from tests.conftest import KNOWLEDGE_DIR
 from tests.support.fake_slack import FakeSlack
@@ -38,13 +39,15 @@ class RunningBot:
         return self.url + "/slack/events"
 
 
-def start_bot(slack: FakeSlack, **overrides: object) -> tuple[RunningBot, uvicorn.Server]:
+def start_bot(
+    slack: FakeSlack, store: SqlStore | None = None, **overrides: object
+) -> tuple[RunningBot, uvicorn.Server]:
     settings = replace(
         Settings(knowledge_dir=KNOWLEDGE_DIR, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET,
                  slack_api_url=slack.api_url, onboarding_channels=frozenset({"CWELCOME"})),
         **overrides,
     )  # fmt: skip
-    runtime = Runtime.load(settings.knowledge_dir, settings.overlay_path)
+    runtime = Runtime.load(settings.knowledge_dir, settings.overlay_path, store)
     web = create_web_app(create_app(settings, runtime), runtime)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning"))

@@ -2,9 +2,7 @@
 
 from alembic import context
 
-from bot.store.schema import metadata
-
-VERSION_TABLE = "srm_schema_version"  # not alembic_version: the database may be shared with other apps
+from bot.store.schema import VERSION_TABLE, metadata
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE, render_as_batch=True)

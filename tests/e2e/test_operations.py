@@ -1,0 +1,155 @@
+"""Operations over real HTTP: two instances sharing a database, the gap report, /metrics, JSON logs."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.logs import configure_logging
+from bot.store import open_store
+from tests.e2e.conftest import RunningBot, start_bot
+from tests.support.fake_slack import BOT_USER_ID, FakeSlack, settle
+from tests.support.signed import command_body, event_body, get, post
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+SRM = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "srm")
+ADMIN = "UADMIN1"
+
+
+def mention(text: str, ts: str) -> dict:
+    return {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> {text}", "ts": ts, "channel": "C0001",
+            "event_ts": ts}  # fmt: skip
+
+
+@pytest.fixture
+def two_instances(slack: FakeSlack, database_url: str) -> Iterator[tuple[RunningBot, RunningBot]]:
+    """Two app instances, each with its own process state, sharing one database."""
+    (first, server_a), (second, server_b) = (start_bot(slack, open_store(database_url)) for _ in range(2))
+    yield first, second
+    server_a.should_exit = server_b.should_exit = True
+
+
+def test_two_instances_on_one_database_answer_a_retried_event_once(two_instances, slack):
+    first, second = two_instances
+    body = event_body(mention("who patches the guest os on ec2?", "1700000100.000100"), "EvShared1")
+    assert post(first.events_url, body, JSON).status == 200
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert post(second.events_url, body, JSON, headers=retry).status == 200
+    slack.wait_for("chat.postMessage")
+    time.sleep(0.3)
+    assert len(slack.recorded("chat.postMessage")) == 1
+
+
+@pytest.fixture
+def gap_bot(slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[RunningBot, str]]:
+    url = f"sqlite:///{tmp_path}/gaps.sqlite3"
+    running, server = start_bot(slack, open_store(url), store_questions=True, admins=frozenset({ADMIN}))
+    yield running, url
+    server.should_exit = True
+
+
+def ask_gaps(bot: RunningBot, url: str, asked: int) -> None:
+    """Questions are recorded after the ack: wait until all of them are in the database."""
+    for text in ("what is the weather in paris", "What's the weather in Paris?", "who patches amazon quicksight?"):
+        post(bot.events_url, command_body(text), FORM)
+    post(bot.events_url, command_body("who patches the guest os on ec2?"), FORM)  # answered: not a gap
+    post(bot.events_url, event_body(mention("tell me a joke", "1700000200.000100"), "EvGap1"), JSON)
+    assert settle(lambda: len(bot.runtime.store.questions(since=datetime(2000, 1, 1))) >= asked, timeout=10)
+
+
+def srm(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+    env["SRM_DATABASE_URL"] = database_url
+    return subprocess.run([SRM, *args], capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_srm_gaps_groups_the_questions_the_bot_declined(gap_bot):
+    bot, url = gap_bot
+    ask_gaps(bot, url, asked=4)
+    result = srm("gaps", "--since", "1h", "--json", database_url=url)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["questions"] == 4
+    weather = report["groups"][0]
+    assert weather["count"] == 2 and "weather in paris" in weather["example"].lower()
+    assert weather["statuses"] == {"out_of_scope": 2}
+    assert {"service": "quicksight", "count": 1} in report["missing_services"]
+    examples = {group["example"] for group in report["groups"]}
+    assert "tell me a joke" in examples and not any("guest os" in e for e in examples)
+    text = srm("gaps", database_url=url).stdout
+    assert "2 x “what is the weather in paris”" in text and "quicksight: asked 1 time(s)" in text
+
+
+def test_without_store_questions_only_a_hash_is_kept(slack, tmp_path):
+    url = f"sqlite:///{tmp_path}/private.sqlite3"
+    bot, server = start_bot(slack, open_store(url))
+    try:
+        post(bot.events_url, command_body("what is the weather in paris"), FORM)
+        assert settle(lambda: bool(bot.runtime.store.questions(since=datetime(2000, 1, 1))), timeout=10)
+    finally:
+        server.should_exit = True
+    [record] = open_store(url).questions(since=datetime(2000, 1, 1))
+    assert record.text is None and len(record.text_hash) == 64
+    assert "weather" not in srm("gaps", database_url=url).stdout
+
+
+def test_slash_gaps_is_for_admins_only(gap_bot, slack):
+    bot, url = gap_bot
+    ask_gaps(bot, url, asked=4)
+    refused = post(bot.events_url, command_body("gaps"), FORM).json()
+    assert "Only srm-bot admins" in refused["text"]
+    admin_body = command_body("gaps", response_url=slack.response_url("gaps")).replace("U0001", ADMIN)
+    assert "Building the knowledge-gap report" in post(bot.events_url, admin_body, FORM).json()["text"]
+    [report] = slack.wait_for("response_url")
+    text = json.dumps(report.args["blocks"])
+    assert "weather in paris" in text and "quicksight" in text
+    assert len(slack.recorded("response_url")) == 1  # the refused request posted nothing later
+
+
+def test_metrics_count_questions_latency_and_reloads(bot, slack):
+    def sample(name: str, **labels: str) -> float:
+        wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))  # exposition sorts labels
+        for line in get(bot.url + "/metrics").body.splitlines():
+            if line.startswith(f"{name}{{{wanted}}}" if labels else f"{name} "):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    before = sample("srm_questions_total", surface="slash", status="answered", service="ec2")
+    post(bot.events_url, command_body("who patches the guest os on ec2?"), FORM)
+    assert settle(lambda: sample("srm_questions_total", surface="slash", status="answered", service="ec2") > before)
+    assert sample("srm_request_duration_seconds_count", kind="command") >= 1
+    bot.runtime.reload()
+    assert sample("srm_knowledge_reloads_total", result="loaded") >= 1
+    assert sample("srm_knowledge_services") == len(bot.runtime.snapshot.knowledge.services)
+    slack.failures["chat.postMessage"] = [(500, {})]
+    post(bot.events_url, event_body(mention("who patches rds?", "1700000300.000100"), "EvMetrics1"), JSON)
+    slack.wait_for("chat.postMessage")
+    assert sample("srm_slack_api_errors_total", reason="http_500") >= 1
+
+
+def test_json_logs_carry_the_request_id(bot):
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    configure_logging("json")
+    root.handlers[0].setStream(stream)
+    try:
+        body = event_body(mention("who patches rds?", "1700000400.000100"), "EvLogged1")
+        post(bot.events_url, body, JSON)
+        post(bot.events_url, body, JSON, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"})
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    dropped = [line for line in lines if "dropping repeated event" in line["message"]]
+    assert dropped and dropped[0]["request_id"] == "EvLogged1" and dropped[0]["level"] == "INFO"
