@@ -58,6 +58,10 @@ class Runtime:
     def load(cls, knowledge_dir: Path, overlay_path: Path | None = None, store: StoreSource | None = None) -> Runtime:
         return cls(Snapshot.load(knowledge_dir, overlay_path), overlay_path, store)
 
+    def __deepcopy__(self, _memo: dict) -> Runtime:
+        # Bolt copies the request context for lazy listeners (AWS Lambda); live state is shared, not copied.
+        return self
+
     @property
     def store(self) -> SqlStore:
         """The shared store; in the first moments after start this waits for the database to open."""

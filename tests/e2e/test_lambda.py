@@ -1,0 +1,78 @@
+"""The AWS Lambda handler, invoked with signed API Gateway events; lazy listeners re-invoke the function
+through a local stand-in for the Lambda Invoke API, and answers go to the local Slack stand-in."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot import lambda_handler
+from tests.support.fake_lambda import FakeLambda
+from tests.support.fake_slack import BOT_USER_ID, FakeSlack
+from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, command_body, event_body, signature
+
+FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:srm-bot"
+CONTEXT = SimpleNamespace(function_name="srm-bot", invoked_function_arn=FUNCTION_ARN)
+
+
+@pytest.fixture
+def lambda_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[tuple[FakeSlack, FakeLambda]]:
+    """The environment a deployed function has (deploy/lambda/template.yaml), pointed at stand-ins."""
+    slack, invoke = FakeSlack().start(), FakeLambda().start()
+    for name, value in {
+        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.api_url,
+        "SRM_DATABASE_URL": f"sqlite:///{tmp_path}/lambda.sqlite3", "AWS_ENDPOINT_URL_LAMBDA": invoke.url,
+        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    lambda_handler._handler.cache_clear()  # a fresh cold start with this environment
+    yield slack, invoke
+    lambda_handler._handler.cache_clear()
+    slack.stop()
+    invoke.stop()
+
+
+def api_gateway_event(body: str, content_type: str) -> dict[str, Any]:
+    """An HTTP API (payload format 2.0) event, signed as Slack signs its requests."""
+    timestamp = str(int(time.time()))
+    headers = {"content-type": content_type, "x-slack-request-timestamp": timestamp,
+               "x-slack-signature": signature(body, timestamp)}  # fmt: skip
+    return {
+        "version": "2.0", "routeKey": "POST /slack/events", "rawPath": "/slack/events", "headers": headers,
+        "requestContext": {"http": {"method": "POST", "path": "/slack/events"}}, "body": body,
+        "isBase64Encoded": False,
+    }  # fmt: skip
+
+
+def test_slash_command_is_answered_in_the_response(lambda_env):
+    event = api_gateway_event(command_body("who patches the guest os on ec2?"), "application/x-www-form-urlencoded")
+    response = lambda_handler.handler(event, CONTEXT)
+    assert response["statusCode"] == 200
+    reply = json.loads(response["body"])
+    assert reply["response_type"] == "ephemeral" and "Customer" in json.dumps(reply["blocks"])
+
+
+def test_mention_is_acked_then_answered_by_the_lazy_self_invocation(lambda_env):
+    slack, invoke = lambda_env
+    mention = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches rds?",
+               "ts": "1700000500.000100", "channel": "C0001", "event_ts": "1700000500.000100"}  # fmt: skip
+    response = lambda_handler.handler(api_gateway_event(event_body(mention, "EvLambda1"), "application/json"), CONTEXT)
+    assert response["statusCode"] == 200 and slack.recorded("chat.postMessage") == []
+    [invocation] = invoke.invocations
+    assert invocation.function == FUNCTION_ARN and invocation.invocation_type == "Event"
+    assert lambda_handler.handler(invocation.payload, CONTEXT)["statusCode"] == 200  # Lambda delivers it
+    [post] = slack.wait_for("chat.postMessage")
+    assert post.args["thread_ts"] == "1700000500.000100" and "Shared" in json.dumps(post.args["blocks"])
+
+
+def test_a_forged_request_is_refused(lambda_env):
+    _slack, invoke = lambda_env
+    event = api_gateway_event(command_body("ec2"), "application/x-www-form-urlencoded")
+    event["headers"]["x-slack-signature"] = "v0=" + "0" * 64
+    assert lambda_handler.handler(event, CONTEXT)["statusCode"] == 401
+    assert invoke.invocations == []
