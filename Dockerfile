@@ -6,10 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     SRM_KNOWLEDGE_DIR=/app/knowledge \
+    SRM_DATABASE_URL=sqlite:////data/srm-bot.sqlite3 \
     PORT=3000
 
 WORKDIR /app
-RUN useradd --create-home --uid 10001 srm
+# /data holds the default SQLite store; mount a volume there, or set SRM_DATABASE_URL to PostgreSQL.
+RUN useradd --create-home --uid 10001 srm && mkdir /data && chown srm /data
 
 # Dependencies in their own layer: rebuilt only when pyproject.toml changes, not on every code edit.
 COPY pyproject.toml README.md ./
