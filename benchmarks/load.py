@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -218,6 +219,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="connections in the closed-loop phase")
     parser.add_argument("--burst", type=float, default=10, help="seconds of the closed-loop phase")
     parser.add_argument("--mention-every", type=int, default=4, help="every Nth request is an app_mention (0: none)")
+    parser.add_argument("--database-url", help="srm-bot's store (default: a fresh SQLite file in a temp directory)")
     args = parser.parse_args()
     global MENTION_EVERY
     MENTION_EVERY = args.mention_every
@@ -229,6 +231,9 @@ def main() -> None:
     api_url = parent.recv()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
     env |= {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": api_url}
+    scratch = tempfile.TemporaryDirectory()
+    env["SRM_DATABASE_URL"] = args.database_url or f"sqlite:///{scratch.name}/load.sqlite3"
+    print(f"srm-bot store: {env['SRM_DATABASE_URL']}")
     try:
         port = free_port()
         ours = run("srm-bot", [SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env, port, args)
@@ -238,6 +243,7 @@ def main() -> None:
         parent.send("stop")
         posted = parent.recv()
         stand_in.join(timeout=10)
+        scratch.cleanup()
     ratio = len(ours[1].latencies_ms) / ours[1].elapsed / (len(bare[1].latencies_ms) / bare[1].elapsed)
     print(f"srm-bot throughput at concurrency {args.concurrency}: {ratio:.0%} of the bare Bolt app's")
     print(f"chat.postMessage calls received by the Slack stand-in: {posted}")

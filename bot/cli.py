@@ -182,8 +182,8 @@ def _gaps(database_url: str, since_text: str, as_json: bool) -> int:
     from bot.gaps import SinceError, build_report, parse_since
     from bot.render.text import render_gaps
     from bot.render.views import gaps_to_dict
-    from bot.store import StoreError, open_store
-    from bot.store.sql import utc_now
+    from bot.store import StoreError, utc_now
+    from bot.store.sql import open_store
 
     try:
         since = parse_since(since_text, utc_now())

@@ -15,7 +15,7 @@ from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.app import create_app
-from bot.store import open_store
+from bot.store.sql import open_store
 
 
 @cache

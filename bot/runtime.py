@@ -9,13 +9,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import metrics
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.matching.matcher import Matcher
 from bot.quiz import QuizQuestion, quiz_questions
-from bot.store import SeenKeys, SqlStore, open_store
+from bot.store import SeenKeys
+
+if TYPE_CHECKING:
+    from bot.store.sql import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +44,27 @@ class Snapshot:
         return cls(knowledge, Matcher(knowledge), quiz_questions(knowledge))
 
 
-StoreSource = SqlStore | Future  # a Future while the database opens in the background (see serve_http)
+IN_MEMORY = "sqlite://"  # the store when none is given (tests, one-off runs): nothing written to disk
 
 
 class Runtime:
-    def __init__(self, snapshot: Snapshot, overlay_path: Path | None = None, store: StoreSource | None = None):
+    def __init__(
+        self, snapshot: Snapshot, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None
+    ):
         self.knowledge_dir = snapshot.knowledge.directory
         self.overlay_path = overlay_path
         self.snapshot = snapshot
-        self._store = store if store is not None else open_store("sqlite://")
+        # A Future while the database opens in the background (serve_http); None: in memory, opened on first use
+        self._store = store
+        self._store_lock = threading.Lock()
         self.seen = SeenKeys()  # request signatures, for replay protection
         self._reload_lock = threading.Lock()
         self._workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="srm-work")
 
     @classmethod
-    def load(cls, knowledge_dir: Path, overlay_path: Path | None = None, store: StoreSource | None = None) -> Runtime:
+    def load(
+        cls, knowledge_dir: Path, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None
+    ) -> Runtime:
         return cls(Snapshot.load(knowledge_dir, overlay_path), overlay_path, store)
 
     def __deepcopy__(self, _memo: dict) -> Runtime:
@@ -65,6 +74,12 @@ class Runtime:
     @property
     def store(self) -> SqlStore:
         """The shared store; in the first moments after start this waits for the database to open."""
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    from bot.store.sql import open_store
+
+                    self._store = open_store(IN_MEMORY)
         return self._store.result() if isinstance(self._store, Future) else self._store
 
     def run_later(self, work: Callable[..., None], kwargs: dict[str, Any]) -> None:

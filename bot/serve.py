@@ -6,6 +6,7 @@ import logging
 import sys
 import threading
 from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -14,7 +15,10 @@ from bot.reload import install_sighup, watch_knowledge
 from bot.runtime import Runtime, Snapshot
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
-from bot.store import SqlStore, StoreError, open_store
+from bot.store import StoreError
+
+if TYPE_CHECKING:
+    from bot.store.sql import SqlStore
 from bot.web import create_web_app
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,8 @@ def socket_mode_handler(settings: Settings, runtime: Runtime) -> SocketModeHandl
 
 
 def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
+    from bot.store.sql import open_store
+
     runtime = Runtime(snapshot, settings.overlay_path, open_store(settings.database_url))
     handler = socket_mode_handler(settings, runtime)
     _enable_reload(runtime)
@@ -64,6 +70,8 @@ def open_store_in_background(url: str) -> Future[SqlStore]:
     future: Future[SqlStore] = Future()
 
     def run() -> None:
+        from bot.store.sql import open_store  # SQLAlchemy's import, too, off the start-up path
+
         try:
             future.set_result(open_store(url))
         except StoreError as exc:

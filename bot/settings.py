@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.knowledge.loader import DEFAULT_DIR
-from bot.store.sql import DEFAULT_URL
 
 CHANNEL_MODES = ("off", "questions", "all")
+DEFAULT_DATABASE_URL = "sqlite:///srm-bot.sqlite3"  # a file in the working directory: zero set-up
 LOG_FORMATS = ("json", "text")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
@@ -32,7 +32,7 @@ class Settings:
     onboarding_channels: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()
     answer_threshold: float = 0.8
-    database_url: str = field(default=DEFAULT_URL, repr=False)  # may hold a password
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     store_questions: bool = False  # keep the text of unanswered questions, not only a hash
     client_id: str | None = None  # with client_secret: OAuth install flow for many workspaces
     client_secret: str | None = field(default=None, repr=False)
@@ -72,7 +72,7 @@ class Settings:
             channel_modes=modes,
             onboarding_channels=_names(env.get("SRM_ONBOARDING_CHANNELS", "")),
             admins=_names(env.get("SRM_ADMINS", "")),
-            database_url=env.get("SRM_DATABASE_URL") or DEFAULT_URL,
+            database_url=env.get("SRM_DATABASE_URL") or DEFAULT_DATABASE_URL,
             store_questions=_flag(env.get("SRM_STORE_QUESTIONS", ""), "SRM_STORE_QUESTIONS"),
             client_id=env.get("SLACK_CLIENT_ID") or None,
             client_secret=env.get("SLACK_CLIENT_SECRET") or None,

@@ -1,4 +1,6 @@
-"""Cross-cutting concerns for every request: context, request id, timing, and at-most-once events."""
+"""Cross-cutting concerns for every request: context, request id, timing, replay protection.
+
+Nothing here touches the database: repeated events are dropped after the ack (replies.listen)."""
 
 from __future__ import annotations
 
@@ -32,9 +34,6 @@ def register(app: App, settings: Settings, runtime: Runtime) -> None:
         if is_replayed(request, runtime):
             log.warning("rejected a replayed request")
             return BoltResponse(status=401, body="replayed request")
-        if is_repeated_event(body, runtime):
-            log.info("dropping repeated event %s (retry %s)", body.get("event_id"), _retry_num(request))
-            return BoltResponse(status=200, body="")
         response = next()
         metrics.REQUEST_SECONDS.labels(kind=_kind(body)).observe(time.perf_counter() - started)
         return response
@@ -50,25 +49,15 @@ def request_id(body: dict) -> str:
 def is_replayed(request: BoltRequest, runtime: Runtime) -> bool:
     """A signature is valid for five minutes; a second request with the same one is a replay.
 
-    Slack's own re-deliveries (X-Slack-Retry-Num) are left to is_repeated_event, which answers 200
-    so that Slack stops retrying, and still never replies twice."""
+    Slack's own re-deliveries (X-Slack-Retry-Num) are let through and answered 200, so that Slack stops
+    retrying; their work is skipped after the ack (replies.listen), so they never reply twice."""
     signature = request.headers.get("x-slack-signature", [None])[0]
     if request.mode != "http" or not signature or "x-slack-retry-num" in request.headers:
         return False
     return not runtime.seen.first_time(f"signature:{signature}")
 
 
-def is_repeated_event(body: dict, runtime: Runtime) -> bool:
-    """Slack re-delivers an event it thinks we missed; each event_id is handled once, on any instance."""
-    event_id = body.get("event_id")
-    return bool(event_id) and not runtime.store.claim(f"event:{event_id}")
-
-
 def _kind(body: dict) -> str:
     if "command" in body:
         return "command"
     return "event" if "event" in body else str(body.get("type") or "other")
-
-
-def _retry_num(request: BoltRequest) -> str:
-    return request.headers.get("x-slack-retry-num", ["-"])[0]

@@ -1,7 +1,7 @@
-"""What the bot remembers: a shared SQL store, and the signatures this process has seen."""
+"""What the bot remembers: records in a shared SQL store (bot.store.sql, imported only where a database
+is opened, as SQLAlchemy is slow to import), and the signatures this process has seen."""
 
+from bot.store.records import Feedback, QuestionRecord, QuizScore, StoreError, question_hash, utc_now
 from bot.store.replay import SeenKeys
-from bot.store.sql import Feedback, QuestionRecord, QuizScore, SqlStore, StoreError, open_store, question_hash
 
-__all__ = ["Feedback", "QuestionRecord", "QuizScore", "SeenKeys", "SqlStore", "StoreError", "open_store",
-           "question_hash"]  # fmt: skip
+__all__ = ["Feedback", "QuestionRecord", "QuizScore", "SeenKeys", "StoreError", "question_hash", "utc_now"]

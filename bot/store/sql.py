@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -17,57 +16,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from bot.store import schema
+from bot.store.records import Feedback, QuestionRecord, QuizScore, StoreError, utc_now
 
-DEFAULT_URL = "sqlite:///srm-bot.sqlite3"
 CLAIM_TTL_SECONDS = 3600.0  # Slack retries within minutes; an hour of keys is plenty
 PURGE_EVERY = 1000  # claims between deletions of expired keys
 MIGRATION_LOCK = 7_241_001  # PostgreSQL advisory lock id: replicas starting together migrate one at a time
-
-
-class StoreError(Exception):
-    """The database cannot be opened or migrated: one line naming the URL (without its password)."""
-
-
-@dataclass(frozen=True)
-class Feedback:
-    user_id: str
-    service: str | None
-    topic: str | None
-    helpful: bool
-    team: str | None = None
-
-
-@dataclass(frozen=True)
-class QuestionRecord:
-    surface: str
-    status: str
-    kind: str
-    service: str | None
-    topic: str | None
-    confidence: float
-    text_hash: str
-    text: str | None = None
-    unknown_service: str | None = None
-    team: str | None = None
-    asked_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class QuizScore:
-    user_id: str
-    score: int
-    total: int
-    team: str | None = None
-
-
-def utc_now() -> datetime:
-    """Naive UTC, stored the same way by every database."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def question_hash(text: str) -> str:
-    """Groups repeats of a question without keeping it; short questions can be guessed from it."""
-    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
 
 
 class SqlStore:
@@ -75,8 +28,9 @@ class SqlStore:
         self.engine = engine
         self._claim_ttl = claim_ttl
         self._claims_since_purge = 0
-        # One in-memory SQLite connection is shared by all threads, so its users take turns.
-        self._serial = threading.Lock() if engine.pool.__class__ is StaticPool else contextlib.nullcontext()
+        # SQLite has one writer at a time and makes the others sleep-and-retry (up to 100 ms a try): in
+        # this process its users take turns on a lock instead, which costs only the write itself.
+        self._serial = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
 
     @contextlib.contextmanager
     def _begin(self) -> Iterator[Connection]:
@@ -141,7 +95,7 @@ class SqlStore:
         return QuizScore(row.user_id, row.score, row.total, row.team) if row else None
 
 
-def open_store(url: str = DEFAULT_URL, *, create: bool = True) -> SqlStore:
+def open_store(url: str, *, create: bool = True) -> SqlStore:
     """Connect and bring the schema to the newest migration (created on first start). With create=False
     a SQLite file that does not exist yet is an error rather than a new empty database."""
     try:

@@ -14,7 +14,7 @@ import uvicorn
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.app import create_app
-from bot.store import SqlStore
+from bot.store.sql import SqlStore
 from bot.web import create_web_app
 from tests.conftest import KNOWLEDGE_DIR
 from tests.support.fake_slack import FakeSlack

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.store import open_store
+from bot.store.sql import open_store
 from tests.e2e.conftest import RunningBot, start_bot
 from tests.support.fake_slack import FakeSlack
 from tests.support.signed import HttpResult, event_body, post

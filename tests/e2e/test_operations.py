@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import configure_logging
-from bot.store import open_store
+from bot.store.sql import open_store
 from tests.e2e.conftest import RunningBot, start_bot
 from tests.support.fake_slack import BOT_USER_ID, FakeSlack, settle
 from tests.support.signed import command_body, event_body, get, post

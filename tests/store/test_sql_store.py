@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot.store import Feedback, QuestionRecord, QuizScore, StoreError, open_store
+from bot.store import Feedback, QuestionRecord, QuizScore, StoreError, utc_now
 from bot.store.schema import VERSION_TABLE, metadata
-from bot.store.sql import utc_now
+from bot.store.sql import open_store
 
 LONG_AGO = datetime(2000, 1, 1)
 

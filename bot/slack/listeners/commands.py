@@ -8,7 +8,7 @@ from bot.commands import Reply, srm_command
 from bot.gaps import build_report, parse_since
 from bot.render.blocks import build_gaps_blocks
 from bot.slack.listeners.replies import listen, note_question
-from bot.store.sql import utc_now
+from bot.store import utc_now
 
 GAPS = "gaps"
 GAPS_WINDOW = "7d"

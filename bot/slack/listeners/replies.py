@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from bot.gaps import gap_record
 from bot.runtime import Runtime
 
 Work = Callable[..., None]
+log = logging.getLogger(__name__)
 
 
 def ack_only(ack: Ack) -> None:
@@ -29,6 +31,7 @@ def listen(register: Callable[..., Any], work: Work, *, lazy: bool, ack: Work = 
 
     Bolt's lazy listeners deep-copy the whole request for each call, which costs more than answering
     the question, so threads are used wherever the process keeps running."""
+    work = _once_per_event(work)
     if lazy:
         register(ack=ack, lazy=[work])
     else:
@@ -50,6 +53,27 @@ def _ack_then(ack_with: Work, work: Work) -> Work:
 
     listener.__name__ = work.__name__
     return listener
+
+
+def _once_per_event(work: Work) -> Work:
+    """Slack re-delivers an event it thinks we missed, maybe to another instance: each event_id's work
+    runs once. Checked after the ack, so no request waits on the shared database."""
+    names = list(inspect.signature(work).parameters)
+
+    def once(
+        body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
+        respond: Respond, context: BoltContext,
+    ) -> None:  # fmt: skip
+        event_id = body.get("event_id")
+        if event_id and not context["runtime"].store.claim(f"event:{event_id}"):
+            log.info("dropping repeated event %s", event_id)
+            return
+        available = {"body": body, "event": event, "action": action, "command": command, "client": client,
+                     "respond": respond, "context": context}  # fmt: skip
+        work(**{name: available[name] for name in names})
+
+    once.__name__ = work.__name__
+    return once
 
 
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")

@@ -1,0 +1,53 @@
+"""What the store keeps, as plain dataclasses (no database import, so the request path stays light)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+class StoreError(Exception):
+    """The database cannot be opened or migrated: one line naming the URL (without its password)."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    user_id: str
+    service: str | None
+    topic: str | None
+    helpful: bool
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    surface: str
+    status: str
+    kind: str
+    service: str | None
+    topic: str | None
+    confidence: float
+    text_hash: str
+    text: str | None = None
+    unknown_service: str | None = None
+    team: str | None = None
+    asked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class QuizScore:
+    user_id: str
+    score: int
+    total: int
+    team: str | None = None
+
+
+def utc_now() -> datetime:
+    """Naive UTC, stored the same way by every database."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def question_hash(text: str) -> str:
+    """Groups repeats of a question without keeping it; short questions can be guessed from it."""
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
