@@ -23,8 +23,9 @@ def _handler() -> SlackRequestHandler:
     """Built once per execution environment (the cold start), reused by every invocation after it."""
     settings = Settings.from_env()
     configure_logging(settings.log_format or "json")
-    runtime = Runtime.load(settings.knowledge_dir, settings.overlay_path, open_store(settings.database_url))
-    return SlackRequestHandler(create_app(settings, runtime, lazy=True))
+    store = open_store(settings.database_url)
+    runtime = Runtime.load(settings.knowledge_dir, settings.overlay_path, store, serverless=True)
+    return SlackRequestHandler(create_app(settings, runtime))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

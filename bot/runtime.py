@@ -49,8 +49,9 @@ IN_MEMORY = "sqlite://"  # the store when none is given (tests, one-off runs): n
 
 class Runtime:
     def __init__(
-        self, snapshot: Snapshot, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None
-    ):
+        self, snapshot: Snapshot, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None,
+        *, serverless: bool = False,
+    ):  # fmt: skip
         self.knowledge_dir = snapshot.knowledge.directory
         self.overlay_path = overlay_path
         self.snapshot = snapshot
@@ -58,14 +59,18 @@ class Runtime:
         self._store = store
         self._store_lock = threading.Lock()
         self.seen = SeenKeys()  # request signatures, for replay protection
+        # On AWS Lambda nothing may run after the response (the function is frozen): small follow-up
+        # work runs inline, and listeners' Web API work runs as Bolt lazy listeners (create_app).
+        self.serverless = serverless
         self._reload_lock = threading.Lock()
         self._workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="srm-work")
 
     @classmethod
     def load(
-        cls, knowledge_dir: Path, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None
-    ) -> Runtime:
-        return cls(Snapshot.load(knowledge_dir, overlay_path), overlay_path, store)
+        cls, knowledge_dir: Path, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None,
+        *, serverless: bool = False,
+    ) -> Runtime:  # fmt: skip
+        return cls(Snapshot.load(knowledge_dir, overlay_path), overlay_path, store, serverless=serverless)
 
     def __deepcopy__(self, _memo: dict) -> Runtime:
         # Bolt copies the request context for lazy listeners (AWS Lambda); live state is shared, not copied.
@@ -83,7 +88,8 @@ class Runtime:
         return self._store.result() if isinstance(self._store, Future) else self._store
 
     def run_later(self, work: Callable[..., None], kwargs: dict[str, Any]) -> None:
-        """Run listener work after the ack, in the request's logging context; failures are logged."""
+        """Run work after the ack, in the request's logging context (inline when serverless); failures are
+        logged and counted, never lost silently."""
 
         def logged() -> None:
             try:
@@ -92,7 +98,10 @@ class Runtime:
                 metrics.count_failure(exc)
                 log.exception("%s failed", getattr(work, "__name__", "work"))
 
-        self._workers.submit(contextvars.copy_context().run, logged)
+        if self.serverless:
+            logged()
+        else:
+            self._workers.submit(contextvars.copy_context().run, logged)
 
     def reload(self) -> bool:
         """Load knowledge/ again; on any problem log it and keep answering from the last good snapshot."""

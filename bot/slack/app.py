@@ -39,9 +39,9 @@ def create_client(settings: Settings) -> WebClient:
     )
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None, *, lazy: bool = False) -> App:
+def create_app(settings: Settings, runtime: Runtime | None = None) -> App:
     """The Bolt app. Listeners ack at once (process_before_response) and do slow Web API work after:
-    on worker threads, or as Bolt lazy listeners when `lazy` (AWS Lambda)."""
+    on worker threads, or as Bolt lazy listeners when the runtime is serverless (AWS Lambda)."""
     runtime = runtime or Runtime.load(settings.knowledge_dir, settings.overlay_path)
     app = App(
         client=create_client(settings),
@@ -51,7 +51,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None, *, lazy: bool
         logger=logging.getLogger("bot.slack.bolt"),
     )
     middleware.register(app, settings, runtime)
-    listeners.register(app, lazy)
+    listeners.register(app, lazy=runtime.serverless)
     return app
 
 

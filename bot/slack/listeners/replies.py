@@ -15,6 +15,7 @@ from bot import metrics
 from bot.commands import Reply, answer_reply
 from bot.gaps import gap_record
 from bot.runtime import Runtime
+from bot.store import QuestionRecord
 
 Work = Callable[..., None]
 log = logging.getLogger(__name__)
@@ -24,31 +25,30 @@ def ack_only(ack: Ack) -> None:
     ack()
 
 
-def listen(register: Callable[..., Any], work: Work, *, lazy: bool, ack: Work = ack_only) -> None:
-    """Register a listener that acks at once (with `ack`'s reply, by default an empty one) and then does
-    `work`, which may call the Web API: on a worker thread, or, on AWS Lambda (`lazy`), as a Bolt lazy
-    listener, because a Lambda function is frozen once it has returned its response.
+def listen(register: Callable[..., Any], work: Work, *, lazy: bool) -> None:
+    """Register a listener that acks at once and then does `work`, which may call the Web API: on a
+    worker thread, or, on AWS Lambda (`lazy`), as a Bolt lazy listener, because a Lambda function is
+    frozen once it has returned its response.
 
     Bolt's lazy listeners deep-copy the whole request for each call, which costs more than answering
     the question, so threads are used wherever the process keeps running."""
     work = _once_per_event(work)
     if lazy:
-        register(ack=ack, lazy=[work])
+        register(ack=ack_only, lazy=[work])
     else:
-        register(_ack_then(ack, work))
+        register(_ack_then(work))
 
 
-def _ack_then(ack_with: Work, work: Work) -> Work:
-    ack_names = list(inspect.signature(ack_with).parameters)
+def _ack_then(work: Work) -> Work:
     work_names = list(inspect.signature(work).parameters)
 
     def listener(
         ack: Ack, body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
         respond: Respond, context: BoltContext,
     ) -> None:  # fmt: skip
-        available = {"ack": ack, "body": body, "event": event, "action": action, "command": command,
-                     "client": client, "respond": respond, "context": context}  # fmt: skip
-        ack_with(**{name: available[name] for name in ack_names})
+        ack()
+        available = {"body": body, "event": event, "action": action, "command": command, "client": client,
+                     "respond": respond, "context": context}  # fmt: skip
         context["runtime"].run_later(work, {name: available[name] for name in work_names})
 
     listener.__name__ = work.__name__
@@ -113,4 +113,8 @@ def note_question(context: BoltContext, surface: str, reply: Reply) -> None:
         keep_text=settings.store_questions, team=context.team_id, unknown_service=reply.unknown_service,
     )  # fmt: skip
     if record is not None:
-        runtime.store.record_question(record)
+        runtime.run_later(_store_question, {"runtime": runtime, "record": record})
+
+
+def _store_question(runtime: Runtime, record: QuestionRecord) -> None:
+    runtime.store.record_question(record)
