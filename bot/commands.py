@@ -20,7 +20,8 @@ class Reply:
     blocks: list[dict[str, Any]]
     text: str  # notification / accessibility fallback
     answer: Answer | None = None
-    unknown_service: str | None = None  # "/srm quicksight": a service the knowledge base lacks
+    # a product the knowledge base lacks: "/srm quicksight", "who patches Amazon QuickSight?"
+    unknown_service: str | None = None
 
 
 def cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:
@@ -37,7 +38,8 @@ def answer_reply(snapshot: Snapshot, question: str, *, share: bool = False) -> R
     def build() -> Reply:
         answer = snapshot.matcher.match(question)
         blocks = ui.build_answer_blocks(snapshot.knowledge, answer, share=share)
-        return Reply(blocks, fallback_text(snapshot, answer), answer)
+        unknown = snapshot.matcher.unknown_service(question)
+        return Reply(blocks, fallback_text(snapshot, answer), answer, unknown_service=unknown)
 
     return cached(snapshot, ("answer", question, str(share)), build)
 

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from rapidfuzz import fuzz
 
 from bot.matching.answer import Answer
-from bot.matching.matcher import Matcher
 from bot.store import Feedback, QuestionRecord, question_hash
 
 SIMILAR = 80  # rapidfuzz token_set_ratio at which two questions are "the same question"
@@ -43,11 +42,12 @@ def is_gap(answer: Answer, threshold: float) -> bool:
 
 
 def gap_record(
-    matcher: Matcher, answer: Answer, *, surface: str, threshold: float, keep_text: bool, team: str | None = None,
+    answer: Answer, *, surface: str, threshold: float, keep_text: bool, team: str | None = None,
     unknown_service: str | None = None,
 ) -> QuestionRecord | None:  # fmt: skip
-    """What to store about a question: None when it was answered well. Text only when keep_text."""
-    unknown = unknown_service or matcher.unknown_service(answer.query)
+    """What to store about a question: None when it was answered well. Text only when keep_text.
+    `unknown_service`: the product a question names that the knowledge base lacks (Matcher.unknown_service)."""
+    unknown = unknown_service
     if not unknown and not is_gap(answer, threshold):
         return None
     return QuestionRecord(

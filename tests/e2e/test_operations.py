@@ -144,7 +144,8 @@ def test_json_logs_carry_the_request_id(bot):
     configure_logging("json")
     root.handlers[0].setStream(stream)
     try:
-        body = event_body(mention("who patches rds?", "1700000400.000100"), "EvLogged1")
+        home = {"type": "app_home_opened", "user": "U0001", "tab": "home", "channel": "D0001", "event_ts": "1.0"}
+        body = event_body(home, "EvLogged1")
         post(bot.events_url, body, JSON)
         post(bot.events_url, body, JSON, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"})
     finally:

@@ -10,7 +10,7 @@ from bot.slack.listeners.replies import listen, reply_in_thread
 
 
 def register(app: App, lazy: bool) -> None:
-    listen(app.event("app_mention"), answer_mention, lazy=lazy)
+    listen(app.event("app_mention"), answer_mention, lazy=lazy, once_per_event=False)
     listen(app.event("app_home_opened"), publish_home, lazy=lazy)
     listen(app.event("member_joined_channel"), welcome_member, lazy=lazy)
 

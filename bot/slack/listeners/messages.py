@@ -14,7 +14,7 @@ QUESTION = re.compile(r"\?\s*$|^\s*(who|whose|what|which|does|do|is|are|should|m
 
 
 def register(app: App, lazy: bool) -> None:
-    listen(app.event("message"), answer_message, lazy=lazy)
+    listen(app.event("message"), answer_message, lazy=lazy, once_per_event=False)
 
 
 def looks_like_question(text: str) -> bool:

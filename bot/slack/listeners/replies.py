@@ -25,14 +25,18 @@ def ack_only(ack: Ack) -> None:
     ack()
 
 
-def listen(register: Callable[..., Any], work: Work, *, lazy: bool) -> None:
+def listen(register: Callable[..., Any], work: Work, *, lazy: bool, once_per_event: bool = True) -> None:
     """Register a listener that acks at once and then does `work`, which may call the Web API: on a
     worker thread, or, on AWS Lambda (`lazy`), as a Bolt lazy listener, because a Lambda function is
     frozen once it has returned its response.
 
     Bolt's lazy listeners deep-copy the whole request for each call, which costs more than answering
-    the question, so threads are used wherever the process keeps running."""
-    work = _once_per_event(work)
+    the question, so threads are used wherever the process keeps running.
+
+    `once_per_event=False` for work that is at-most-once by itself (reply_in_thread claims the message
+    it answers, which also covers a retried event): one database write per answer instead of two."""
+    if once_per_event:
+        work = _once_per_event(work)
     if lazy:
         register(ack=ack_only, lazy=[work])
     else:
@@ -89,7 +93,10 @@ def reply_in_thread(
     """Answer a message in its thread, once per message however many events (or instances) see it."""
     runtime: Runtime = context["runtime"]
     channel, ts = event.get("channel"), event.get("ts")
-    if not channel or not ts or not runtime.store.claim(f"message:{channel}:{ts}"):
+    if not channel or not ts:
+        return False
+    if not runtime.store.claim(f"message:{channel}:{ts}"):
+        log.info("message %s/%s already answered", channel, ts)
         return False
     reply = reply or answer_reply(runtime.snapshot, strip_mentions(event.get("text") or ""))
     client.chat_postMessage(
@@ -109,7 +116,7 @@ def note_question(context: BoltContext, surface: str, reply: Reply) -> None:
     runtime: Runtime = context["runtime"]
     settings = context["settings"]
     record = gap_record(
-        runtime.snapshot.matcher, answer, surface=surface, threshold=settings.answer_threshold,
+        answer, surface=surface, threshold=settings.answer_threshold,
         keep_text=settings.store_questions, team=context.team_id, unknown_service=reply.unknown_service,
     )  # fmt: skip
     if record is not None:
