@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from bot.matching.answer import Answer, summary_answer
@@ -22,6 +24,12 @@ class Reply:
     answer: Answer | None = None
     # a product the knowledge base lacks: "/srm quicksight", "who patches Amazon QuickSight?"
     unknown_service: str | None = None
+
+    @cached_property
+    def ephemeral_json(self) -> str:
+        """The reply as a slash command's JSON response, encoded once per cached reply: encoding the
+        blocks on every request cost more than finding the answer."""
+        return json.dumps({"response_type": "ephemeral", "blocks": self.blocks, "text": self.text})
 
 
 def cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:

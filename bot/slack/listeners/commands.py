@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 
 from bot.commands import srm_command
 from bot.gaps import build_report, parse_since
@@ -20,14 +20,15 @@ def register(app: App, lazy: bool) -> None:
     app.command("/srm")(handle_srm)
 
 
-def handle_srm(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> None:
+def handle_srm(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> BoltResponse | None:
+    """The reply is the response to Slack's request (Bolt sends a listener's returned response)."""
     text = command.get("text") or ""
     if text.strip().lower() == GAPS:
         send_gap_report(ack, command, respond, context)
-        return
+        return None
     reply = srm_command(context["runtime"].snapshot, text)
-    ack(response_type="ephemeral", blocks=reply.blocks, text=reply.text)
     note_question(context, "slash", reply)
+    return BoltResponse(status=200, body=reply.ephemeral_json)
 
 
 def send_gap_report(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> None:
