@@ -1,9 +1,12 @@
 """Load benchmark: srm-bot in HTTP mode (uvicorn) vs a bare Bolt app that acks at once, same run.
 
-Both servers run on loopback against a local Slack Web API stand-in. Correctly signed slash commands
-and app_mention events are sent (1) at a fixed rate for a fixed duration and (2) closed-loop at a fixed
-concurrency. Prints requests/s, p50/p99 latency and errors for each, the ratio, start-up time to the
-first answer and peak RSS. Bounded in count and time; asserts nothing.
+Both servers run on loopback against a local Slack Web API stand-in. Correctly signed requests, each
+question drawn from the development question set, are sent in three phases: (1) slash commands at a
+fixed rate for a fixed duration, (2) slash commands closed-loop at a fixed concurrency, (3) the same
+with every Nth request an app_mention event, which srm-bot answers with a real chat.postMessage to the
+stand-in (the bare app only acks). Prints requests/s, p50/p99 latency and errors for each phase, the
+throughput ratios, start-up time to the first answer and peak RSS. Bounded in count and time; asserts
+nothing.
 
 Run: .venv/bin/python benchmarks/load.py [--rate 500] [--duration 30] [--concurrency 8] [--burst 10]
 """
@@ -25,6 +28,8 @@ from multiprocessing.connection import Connection as Connection_
 from pathlib import Path
 from urllib.parse import urlencode
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -32,13 +37,8 @@ from tests.support.fake_slack import FakeSlack  # noqa: E402
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, signature  # noqa: E402
 
 SRM = str(Path(sys.executable).parent / "srm")
-QUESTIONS = [
-    "who patches rds?",
-    "s3",
-    "who encrypts dynamodb tables",
-    "compare ec2 lambda",
-    "who patches the guest os on ec2",
-]
+QUESTIONS = [case["q"] for path in sorted((ROOT / "tests" / "data" / "questions").glob("*.yaml"))
+             for case in yaml.safe_load(path.read_text())]  # fmt: skip
 
 
 @dataclass
@@ -46,6 +46,10 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     elapsed: float = 0.0
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies_ms) / self.elapsed if self.elapsed else 0.0
 
     def line(self, name: str) -> str:
         lat = sorted(self.latencies_ms) or [float("nan")]
@@ -55,12 +59,9 @@ class Result:
                 f"max {lat[-1]:7.2f} ms  errors {self.errors}  ({len(self.latencies_ms)} ok)")  # fmt: skip
 
 
-MENTION_EVERY = 4  # every 4th request is an app_mention event (0: slash commands only)
-
-
-def request_bytes(port: int, n: int) -> bytes:
-    """A signed slash command or app_mention event, each unique as Slack's are."""
-    if MENTION_EVERY and n % MENTION_EVERY == MENTION_EVERY - 1:
+def request_bytes(port: int, n: int, mention_every: int = 0) -> bytes:
+    """A signed slash command, or every `mention_every`-th an app_mention event; each unique as Slack's."""
+    if mention_every and n % mention_every == mention_every - 1:
         event = {"type": "app_mention", "user": "U0001", "text": f"<@UBOT0001> {QUESTIONS[n % len(QUESTIONS)]}",
                  "ts": f"1700000000.{n:06d}", "channel": "C0001", "event_ts": f"1700000000.{n:06d}"}  # fmt: skip
         body = json.dumps({"type": "event_callback", "team_id": "T0001", "api_app_id": "A0001",
@@ -142,7 +143,7 @@ async def fixed_rate(port: int, rate: int, duration: float, connections: int = 6
     return result
 
 
-async def fixed_concurrency(port: int, concurrency: int, duration: float) -> Result:
+async def fixed_concurrency(port: int, concurrency: int, duration: float, mention_every: int = 0) -> Result:
     """Closed loop: each of `concurrency` connections sends its next request as soon as one returns."""
     result, deadline = Result(), time.perf_counter() + duration
     counter = iter(range(10**9))
@@ -150,7 +151,7 @@ async def fixed_concurrency(port: int, concurrency: int, duration: float) -> Res
     async def worker() -> None:
         connection = Connection(port)
         while time.perf_counter() < deadline:
-            await timed(connection, request_bytes(port, next(counter)), result)
+            await timed(connection, request_bytes(port, next(counter), mention_every), result)
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -200,13 +201,15 @@ def free_port() -> int:
 def run(name: str, command: list[str], env: dict[str, str], port: int, args: argparse.Namespace) -> list[Result]:
     process, startup = start_server(command, env, port)
     try:
-        asyncio.run(fixed_concurrency(port, args.concurrency, 2))  # warm-up
+        asyncio.run(fixed_concurrency(port, args.concurrency, 2, args.mention_every))  # warm-up
         rate = asyncio.run(fixed_rate(port, args.rate, args.duration))
-        concurrent = asyncio.run(fixed_concurrency(port, args.concurrency, args.burst))
-        print(rate.line(f"{name}: {args.rate}/s for {args.duration:.0f}s"))
-        print(concurrent.line(f"{name}: concurrency {args.concurrency}"))
+        slash = asyncio.run(fixed_concurrency(port, args.concurrency, args.burst))
+        mixed = asyncio.run(fixed_concurrency(port, args.concurrency, args.burst, args.mention_every))
+        print(rate.line(f"{name}: {args.rate} slash/s for {args.duration:.0f}s"))
+        print(slash.line(f"{name}: slash, concurrency {args.concurrency}"))
+        print(mixed.line(f"{name}: + mentions, concurrency {args.concurrency}"))
         print(f"{name}: start-up to first answer {startup:.2f} s, peak RSS {peak_rss_mb(process.pid):.0f} MB")
-        return [rate, concurrent]
+        return [rate, slash, mixed]
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -221,8 +224,6 @@ def main() -> None:
     parser.add_argument("--mention-every", type=int, default=4, help="every Nth request is an app_mention (0: none)")
     parser.add_argument("--database-url", help="srm-bot's store (default: a fresh SQLite file in a temp directory)")
     args = parser.parse_args()
-    global MENTION_EVERY
-    MENTION_EVERY = args.mention_every
 
     # The Slack stand-in gets a process of its own so it does not compete with this load generator.
     parent, child = multiprocessing.Pipe()
@@ -244,8 +245,9 @@ def main() -> None:
         posted = parent.recv()
         stand_in.join(timeout=10)
         scratch.cleanup()
-    ratio = len(ours[1].latencies_ms) / ours[1].elapsed / (len(bare[1].latencies_ms) / bare[1].elapsed)
-    print(f"srm-bot throughput at concurrency {args.concurrency}: {ratio:.0%} of the bare Bolt app's")
+    for phase, label in ((1, "slash commands"), (2, f"slash commands + every {args.mention_every}th a mention")):
+        ratio = ours[phase].throughput / bare[phase].throughput
+        print(f"srm-bot throughput at concurrency {args.concurrency}, {label}: {ratio:.0%} of the bare Bolt app's")
     print(f"chat.postMessage calls received by the Slack stand-in: {posted}")
 
 

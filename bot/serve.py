@@ -50,11 +50,18 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
 
     if not settings.signing_secret:
         raise SettingsError("HTTP mode needs SLACK_SIGNING_SECRET")
-    # The database opens while the server starts: slash commands need no store, and events wait for it.
-    store = open_store_in_background(settings.database_url)
+    # The database opens, and the file watcher starts, as the server starts listening: slash commands
+    # need neither, and events wait for the store.
+    store: Future[SqlStore] = Future()
     runtime = Runtime(snapshot, settings.overlay_path, store)
-    web = create_web_app(create_app(settings, runtime), runtime)
-    _enable_reload(runtime)
+
+    def on_startup() -> None:
+        install_sighup(runtime)
+        metrics.SERVICES.set(len(runtime.snapshot.knowledge.services))
+        threading.Thread(target=_open_store_then_watch, args=(settings.database_url, store, runtime),
+                         name="srm-start", daemon=True).start()  # fmt: skip
+
+    web = create_web_app(create_app(settings, runtime), runtime, on_startup=on_startup)
     # Requests run on the event loop, Web API calls on worker threads: hand the GIL over sooner than
     # Python's default 5 ms so a worker's post never holds the loop's next request for long.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
@@ -66,19 +73,15 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
         raise store.exception()  # type: ignore[misc]
 
 
-def open_store_in_background(url: str) -> Future[SqlStore]:
-    future: Future[SqlStore] = Future()
+def _open_store_then_watch(url: str, future: Future[SqlStore], runtime: Runtime) -> None:
+    from bot.store.sql import open_store  # SQLAlchemy's import, too, off the start-up path
 
-    def run() -> None:
-        from bot.store.sql import open_store  # SQLAlchemy's import, too, off the start-up path
-
-        try:
-            future.set_result(open_store(url))
-        except StoreError as exc:
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="srm-open-store", daemon=True).start()
-    return future
+    try:
+        future.set_result(open_store(url))
+    except StoreError as exc:
+        future.set_exception(exc)
+        return
+    watch_knowledge(runtime)
 
 
 def _stop_if_failed(done: Future[SqlStore], server: object) -> None:

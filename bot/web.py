@@ -3,6 +3,9 @@ for Prometheus, and with OAuth configured GET /slack/install and /slack/oauth_re
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Callable
+
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
@@ -15,8 +18,9 @@ from bot import metrics
 from bot.runtime import Runtime
 
 
-def create_web_app(app: App, runtime: Runtime | None = None) -> Starlette:
-    """The ASGI app uvicorn serves; without a runtime (a bare Bolt app) /healthz reports only 'ok'."""
+def create_web_app(app: App, runtime: Runtime | None = None, on_startup: Callable[[], None] | None = None) -> Starlette:
+    """The ASGI app uvicorn serves; without a runtime (a bare Bolt app) /healthz reports only 'ok'.
+    `on_startup` runs as the server starts (before it listens), and must not block."""
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
@@ -52,4 +56,11 @@ def create_web_app(app: App, runtime: Runtime | None = None) -> Starlette:
             Route(flow.install_path, install, methods=["GET"]),
             Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
-    return Starlette(routes=routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_web: Starlette) -> AsyncIterator[None]:
+        if on_startup is not None:
+            on_startup()
+        yield
+
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 VERSION_TABLE = "srm_schema_version"  # Alembic's, renamed: the database may be shared with other apps
+HEAD_REVISION = "0001"  # the newest file in migrations/versions/ (a test keeps the two in step)
 
 # Keys of things done once across every instance: answered events and messages (Slack re-delivers).
 claims = sa.Table(

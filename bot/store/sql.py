@@ -111,7 +111,8 @@ def open_store(url: str, *, create: bool = True) -> SqlStore:
         raise StoreError(f"no database at {safe} yet: the bot creates it when it runs (or set SRM_DATABASE_URL)")
     try:
         engine = create_engine(url)
-        migrate(engine)
+        if schema_revision(engine) != schema.HEAD_REVISION:
+            migrate(engine)
     except (SQLAlchemyError, OSError, ImportError) as exc:
         detail = " ".join(str(getattr(exc, "orig", None) or exc).split())
         raise StoreError(f"cannot open the database {safe}: {detail}") from None
@@ -142,6 +143,15 @@ def create_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None when new). Alembic is imported only when there is work
+    to do: it costs more start-up time and memory than the rest of the store."""
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table(schema.VERSION_TABLE):
+            return None
+        return connection.execute(sa.text(f"SELECT version_num FROM {schema.VERSION_TABLE}")).scalar()
 
 
 def migrate(engine: Engine) -> None:

@@ -148,6 +148,7 @@ def test_json_logs_carry_the_request_id(bot):
         body = event_body(home, "EvLogged1")
         post(bot.events_url, body, JSON)
         post(bot.events_url, body, JSON, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"})
+        settle(lambda: "dropping repeated event" in stream.getvalue(), timeout=5)  # logged after the ack
     finally:
         root.handlers[:], level = saved
         root.setLevel(level)

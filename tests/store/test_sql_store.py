@@ -6,15 +6,18 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from bot.store import Feedback, QuestionRecord, QuizScore, StoreError, utc_now
-from bot.store.schema import VERSION_TABLE, metadata
-from bot.store.sql import open_store
+from bot.store import Feedback, QuestionRecord, QuizScore, StoreError, migrations, utc_now
+from bot.store.schema import HEAD_REVISION, VERSION_TABLE, metadata
+from bot.store.sql import open_store, schema_revision
 
 LONG_AGO = datetime(2000, 1, 1)
 
@@ -75,6 +78,19 @@ def test_migrations_build_exactly_the_declared_schema_and_rerun_cleanly(database
         tables = set(sa.inspect(connection).get_table_names())
     assert differences == []
     assert {"srm_claims", "srm_questions", "srm_feedback", "srm_quiz_scores", "srm_schema_version"} <= tables
+
+
+def test_head_revision_is_the_newest_migration(database_url):
+    script = ScriptDirectory.from_config(_alembic_config())
+    assert script.get_current_head() == HEAD_REVISION
+    store = open_store(database_url)
+    assert schema_revision(store.engine) == HEAD_REVISION
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    return config
 
 
 def test_an_unreachable_database_is_one_line_without_the_password():
