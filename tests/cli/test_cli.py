@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fake_slack import FakeSlack
+
 SRM = str(Path(sys.executable).parent / "srm")
 JSON_KEYS = {
     "query",
@@ -142,3 +144,28 @@ def test_serve_when_slack_is_unreachable_fails_in_one_line():
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith("srm: cannot connect to Slack:")
     assert "Traceback" not in result.stderr
+
+
+def test_serve_with_an_unreachable_database_fails_in_one_line_without_the_password():
+    slack = FakeSlack().start()
+    try:
+        env = {"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.api_url,
+               "SRM_DATABASE_URL": "postgresql+psycopg://srm:s3cret@127.0.0.1:9/srm?connect_timeout=2"}  # fmt: skip
+        result = srm("serve", "--http", "--host", "127.0.0.1", "--port", "0", env=env)
+    finally:
+        slack.stop()
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("srm: cannot open the database postgresql+psycopg://srm:***@127.0.0.1:9/srm")
+    assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_gaps_without_a_database_says_where_it_looked(tmp_path):
+    result = srm("gaps", env={"SRM_DATABASE_URL": f"sqlite:///{tmp_path}/none.sqlite3"})
+    assert result.returncode == 2 and "no database at sqlite:///" in result.stderr
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_gaps_rejects_a_bad_window():
+    result = srm("gaps", "--since", "yesterday")
+    assert result.returncode == 2 and "--since 'yesterday'" in result.stderr
