@@ -296,8 +296,10 @@ def build_quiz_question_blocks(question: QuizQuestion, state: QuizState) -> list
 
 
 def build_quiz_feedback_blocks(
-    question: QuizQuestion, picked: str, state: QuizState, next_question: QuizQuestion | None
-) -> list[Block]:
+    question: QuizQuestion, picked: str, state: QuizState, next_question: QuizQuestion | None,
+    best: tuple[int, int] | None = None,
+) -> list[Block]:  # fmt: skip
+    """`best`: the player's best finished quiz so far (score, total), shown with the final score."""
     verdict = ":white_check_mark: Right!" if picked == question.owner else f":x: Not quite - it is *{question.owner}*."
     blocks = [
         section(f"{escape(question.text)}\nYou said *{escape(picked)}*. {verdict}"),
@@ -305,8 +307,12 @@ def build_quiz_feedback_blocks(
         context(f"Category: {question.category} · Source: {link(question.source, _short_url(question.source))}"),
     ]
     if next_question is None:
+        best_line = f" Your best so far: {best[0]} of {best[1]}." if best else ""
         blocks.append(
-            section(f":trophy: *Quiz finished: {state.score} of {state.total} right.* Type `/srm quiz` to play again.")
+            section(
+                f":trophy: *Quiz finished: {state.score} of {state.total} right.*{best_line}"
+                " Type `/srm quiz` to play again."
+            )
         )
     else:
         blocks += build_quiz_question_blocks(next_question, state)

@@ -86,6 +86,13 @@ class SqlStore:
             rows = connection.execute(query).mappings().all()
         return [Feedback(row.user_id, row.service, row.topic, row.helpful, row.team) for row in rows]
 
+    def quiz_scores(self, user_id: str) -> list[QuizScore]:
+        table = schema.quiz_scores
+        query = sa.select(table).where(table.c.user_id == user_id).order_by(table.c.finished_at)
+        with self._begin() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [QuizScore(row.user_id, row.score, row.total, row.team) for row in rows]
+
     def best_quiz_score(self, user_id: str) -> QuizScore | None:
         table = schema.quiz_scores
         query = (

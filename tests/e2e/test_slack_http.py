@@ -182,6 +182,12 @@ def test_quiz_flow_from_home_to_score(bot, slack):
         if "Quiz finished" in text:
             break
     assert "Quiz finished" in text
+    [score] = bot.runtime.store.quiz_scores(user_id="U0001")
+    assert f"{score.score} of {score.total} right" in text and "Your best so far" in text
+    # Clicking the last answer again (an old message) records nothing more.
+    post(bot.events_url, action_body(button["action_id"], button["value"], response_url=slack.response_url()), FORM)
+    slack.wait_for("response_url", count=2)
+    assert len(bot.runtime.store.quiz_scores(user_id="U0001")) == 1
 
 
 def test_did_you_mean_button_answers(bot, slack):

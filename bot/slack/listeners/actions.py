@@ -90,17 +90,18 @@ def answer_quiz_button(action: dict, body: dict, client: WebClient, respond: Res
     if question is None:
         return
     following = question_at(questions, state)
-    if following is None:
-        _record_score(body["user"]["id"], state, context)
-    blocks = ui.build_quiz_feedback_blocks(question, picked, state, following)
+    best = _record_score(body["user"]["id"], state, context) if following is None else None
+    blocks = ui.build_quiz_feedback_blocks(question, picked, state, following, best)
     _reply(body, client, respond, blocks, f"Quiz: the answer is {question.owner}", replace=True)
 
 
-def _record_score(user: str, state: QuizState, context: BoltContext) -> None:
-    """Once per finished quiz, even if the last button is clicked again."""
+def _record_score(user: str, state: QuizState, context: BoltContext) -> tuple[int, int] | None:
+    """Keep a finished quiz's score (once, even if the last button is clicked again); the best so far."""
     store = context["runtime"].store
     if store.claim(f"quiz:{context.team_id}:{user}:{state.seed}"):
         store.record_quiz_score(QuizScore(user, state.score, state.total, context.team_id))
+    best = store.best_quiz_score(user)
+    return (best.score, best.total) if best else None
 
 
 def open_home_service(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
