@@ -25,7 +25,8 @@ CONSOLE_BANNER = (
 )
 CONNECT_HINT = (
     "No Slack credentials found: running the offline console. To connect, set SLACK_BOT_TOKEN with "
-    "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); see README."
+    "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode), or SLACK_CLIENT_ID and "
+    "SLACK_CLIENT_SECRET with SLACK_SIGNING_SECRET (HTTP mode, many workspaces); see README."
 )
 
 
@@ -213,7 +214,7 @@ def run_console(matcher: Matcher, stdin: TextIO, stdout: TextIO) -> int:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     knowledge = _load(settings.knowledge_dir, settings.overlay_path)  # one clear line before connecting
-    if not settings.bot_token:
+    if not settings.bot_token and not settings.oauth:
         print(CONNECT_HINT, file=sys.stderr)
         return run_console(Matcher(knowledge), sys.stdin, sys.stdout)
     from slack_bolt.error import BoltError
@@ -227,7 +228,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     configure_logging(settings.log_format)
     snapshot = Snapshot.of(knowledge)
     try:
-        if args.http or not settings.app_token:
+        if args.http or settings.oauth or not settings.app_token:  # the install flow needs HTTP
             serve_http(settings, snapshot, args.host, args.port)
         else:
             serve_socket_mode(settings, snapshot)

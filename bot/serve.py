@@ -51,8 +51,12 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
     if not settings.signing_secret:
         raise SettingsError("HTTP mode needs SLACK_SIGNING_SECRET")
     # The database opens, and the file watcher starts, as the server starts listening: slash commands
-    # need neither, and events wait for the store.
+    # need neither, and events wait for the store. With OAuth the installations are part of the app,
+    # so the database opens first.
     store: Future[SqlStore] = Future()
+    if settings.oauth:
+        _open_store(settings.database_url, store)
+        store.result()  # raises StoreError: nothing to serve without installations
     runtime = Runtime(snapshot, settings.overlay_path, store)
 
     def on_startup() -> None:
@@ -74,14 +78,19 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
 
 
 def _open_store_then_watch(url: str, future: Future[SqlStore], runtime: Runtime) -> None:
+    if not future.done():
+        _open_store(url, future)
+    if future.exception() is None:
+        watch_knowledge(runtime)
+
+
+def _open_store(url: str, future: Future[SqlStore]) -> None:
     from bot.store.sql import open_store  # SQLAlchemy's import, too, off the start-up path
 
     try:
         future.set_result(open_store(url))
     except StoreError as exc:
         future.set_exception(exc)
-        return
-    watch_knowledge(runtime)
 
 
 def _stop_if_failed(done: Future[SqlStore], server: object) -> None:

@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.support.fake_slack import FakeSlack
+from tests.e2e.conftest import free_port
+from tests.support.fake_slack import FakeSlack, settle
 
 SRM = str(Path(sys.executable).parent / "srm")
 JSON_KEYS = {
@@ -169,3 +171,27 @@ def test_gaps_without_a_database_says_where_it_looked(tmp_path):
 def test_gaps_rejects_a_bad_window():
     result = srm("gaps", "--since", "yesterday")
     assert result.returncode == 2 and "--since 'yesterday'" in result.stderr
+
+
+def test_serve_with_oauth_offers_the_install_page(tmp_path):
+    slack = FakeSlack().start()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+    env |= {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "c",
+            "SLACK_API_URL": slack.api_url, "SRM_DATABASE_URL": f"sqlite:///{tmp_path}/oauth.sqlite3"}  # fmt: skip
+    server = subprocess.Popen([SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert settle(lambda: _status(f"http://127.0.0.1:{port}/slack/install") == 200, timeout=20)
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
+        slack.stop()
+
+
+def _status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except OSError:
+        return None
