@@ -4,11 +4,12 @@ listeners) so a test can deliver them to the handler, as Lambda would."""
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
+
+from tests.support.local_server import LocalServer
 
 
 @dataclass
@@ -19,15 +20,9 @@ class Invocation:
 
 
 @dataclass
-class FakeLambda:
+class FakeLambda(LocalServer):
     invocations: list[Invocation] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     def start(self) -> FakeLambda:
         fake = self
@@ -45,11 +40,5 @@ class FakeLambda:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()

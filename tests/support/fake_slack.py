@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from tests.support.local_server import LocalServer
+
 BOT_USER_ID = "UBOT0001"
 
 
@@ -22,7 +24,7 @@ class Call:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(LocalServer):
     """Answers like Slack; `failures` queues status codes (e.g. 429, 500) to return before succeeding."""
 
     calls: list[Call] = field(default_factory=list)
@@ -31,12 +33,6 @@ class FakeSlack:
     attempts: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -68,14 +64,8 @@ class FakeSlack:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
 
     def _respond(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict[str, str], Any]:
         with self._lock:
