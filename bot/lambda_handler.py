@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
 from bot.logs import configure_logging
-from bot.runtime import Runtime
+from bot.runtime import Runtime, freeze_heap
 from bot.settings import Settings
 from bot.slack.app import create_app
 from bot.store.sql import open_store
@@ -25,7 +25,9 @@ def _handler() -> SlackRequestHandler:
     configure_logging(settings.log_format or "json")
     store = open_store(settings.database_url)
     runtime = Runtime.load(settings.knowledge_dir, settings.overlay_path, store, serverless=True)
-    return SlackRequestHandler(create_app(settings, runtime))
+    handler = SlackRequestHandler(create_app(settings, runtime))
+    freeze_heap()
+    return handler
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

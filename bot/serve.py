@@ -12,7 +12,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot import metrics
 from bot.reload import install_sighup, watch_knowledge
-from bot.runtime import Runtime, Snapshot
+from bot.runtime import Runtime, Snapshot, freeze_heap
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.store import StoreError
@@ -41,6 +41,7 @@ def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
     runtime = Runtime(snapshot, settings.overlay_path, open_store(settings.database_url))
     handler = socket_mode_handler(settings, runtime)
     _enable_reload(runtime)
+    freeze_heap()
     log.info("srm-bot connecting to Slack in Socket Mode")
     handler.start()
 
@@ -60,6 +61,7 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
     runtime = Runtime(snapshot, settings.overlay_path, store)
 
     def on_startup() -> None:
+        freeze_heap()
         install_sighup(runtime)
         metrics.SERVICES.set(len(runtime.snapshot.knowledge.services))
         threading.Thread(target=_open_store_then_watch, args=(settings.database_url, store, runtime),
@@ -81,6 +83,7 @@ def _open_store_then_watch(url: str, future: Future[SqlStore], runtime: Runtime)
     if not future.done():
         _open_store(url, future)
     if future.exception() is None:
+        freeze_heap()  # SQLAlchemy's objects too
         watch_knowledge(runtime)
 
 
