@@ -33,6 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.store.sql import open_store  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, signature  # noqa: E402
 
@@ -234,7 +235,9 @@ def main() -> None:
     env |= {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": api_url}
     scratch = tempfile.TemporaryDirectory()
     env["SRM_DATABASE_URL"] = args.database_url or f"sqlite:///{scratch.name}/load.sqlite3"
-    print(f"srm-bot store: {env['SRM_DATABASE_URL']}")
+    # Created (migrated) before the server starts, as on every start but the very first one.
+    open_store(env["SRM_DATABASE_URL"]).engine.dispose()
+    print(f"srm-bot store: {env['SRM_DATABASE_URL']} (schema created before start-up)")
     try:
         port = free_port()
         ours = run("srm-bot", [SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env, port, args)
