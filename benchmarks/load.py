@@ -1,14 +1,15 @@
 """Load benchmark: srm-bot in HTTP mode (uvicorn) vs a bare Bolt app that acks at once, same run.
 
-Both servers run on loopback against a local Slack Web API stand-in. Correctly signed requests, each
-question drawn from the development question set, are sent in three phases: (1) slash commands at a
-fixed rate for a fixed duration, (2) slash commands closed-loop at a fixed concurrency, (3) the same
-with every Nth request an app_mention event, which srm-bot answers with a real chat.postMessage to the
-stand-in (the bare app only acks). Prints requests/s, p50/p99 latency and errors for each phase, the
-throughput ratios, start-up time to the first answer and peak RSS. Bounded in count and time; asserts
-nothing.
+Both servers run at once on loopback against a local Slack Web API stand-in. Correctly signed requests,
+each question drawn from the development question set, are sent (1) as slash commands at a fixed rate
+for a fixed duration, to each server in turn, then (2) closed-loop at a fixed concurrency, in short
+bursts alternating between the servers round after round (so a drift in the machine's speed hits both
+alike): slash commands only, and with every Nth request an app_mention event, which srm-bot answers
+with a real chat.postMessage to the stand-in (the bare app only acks). Prints requests/s, p50/p99
+latency and errors, the median of each server's bursts and their ratio, start-up time to the first
+answer and peak RSS. Bounded in count and time; asserts nothing.
 
-Run: .venv/bin/python benchmarks/load.py [--rate 500] [--duration 30] [--concurrency 8] [--burst 10]
+Run: .venv/bin/python benchmarks/load.py [--rate 500] [--duration 30] [--concurrency 8] [--burst 5] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection as Connection_
 from pathlib import Path
+from statistics import median
 from urllib.parse import urlencode
 
 import yaml
@@ -199,21 +201,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run(name: str, command: list[str], env: dict[str, str], port: int, args: argparse.Namespace) -> list[Result]:
-    process, startup = start_server(command, env, port)
-    try:
-        asyncio.run(fixed_concurrency(port, args.concurrency, 2, args.mention_every))  # warm-up
-        rate = asyncio.run(fixed_rate(port, args.rate, args.duration))
-        slash = asyncio.run(fixed_concurrency(port, args.concurrency, args.burst))
-        mixed = asyncio.run(fixed_concurrency(port, args.concurrency, args.burst, args.mention_every))
-        print(rate.line(f"{name}: {args.rate} slash/s for {args.duration:.0f}s"))
-        print(slash.line(f"{name}: slash, concurrency {args.concurrency}"))
-        print(mixed.line(f"{name}: + mentions, concurrency {args.concurrency}"))
-        print(f"{name}: start-up to first answer {startup:.2f} s, peak RSS {peak_rss_mb(process.pid):.0f} MB")
-        return [rate, slash, mixed]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+@dataclass
+class Server:
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    startup: float
+    bursts: dict[str, list[float]] = field(default_factory=dict)  # phase -> requests/s of each burst
+
+
+def start(name: str, command: list[str], env: dict[str, str]) -> Server:
+    port = free_port()
+    process, startup = start_server([*command, str(port)], env, port)
+    return Server(name, port, process, startup)
+
+
+def closed_loop_rounds(servers: list[Server], args: argparse.Namespace) -> None:
+    """Bursts alternate between the servers, round after round, so that a drift in the machine's speed
+    hits both alike; each server's figure is the median of its bursts."""
+    phases = {"slash": 0, "mixed": args.mention_every}
+    for _ in range(args.rounds):
+        for phase, mention_every in phases.items():
+            for server in servers:
+                result = asyncio.run(fixed_concurrency(server.port, args.concurrency, args.burst, mention_every))
+                server.bursts.setdefault(phase, []).append(result.throughput)
+                if result.errors:
+                    print(f"{server.name}: {result.errors} errors in a {phase} burst")
 
 
 def main() -> None:
@@ -221,7 +234,8 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500, help="requests per second in the fixed-rate phase")
     parser.add_argument("--duration", type=float, default=30, help="seconds of the fixed-rate phase")
     parser.add_argument("--concurrency", type=int, default=8, help="connections in the closed-loop phase")
-    parser.add_argument("--burst", type=float, default=10, help="seconds of the closed-loop phase")
+    parser.add_argument("--burst", type=float, default=5, help="seconds of each closed-loop burst")
+    parser.add_argument("--rounds", type=int, default=3, help="closed-loop rounds, alternating the servers")
     parser.add_argument("--mention-every", type=int, default=4, help="every Nth request is an app_mention (0: none)")
     parser.add_argument("--database-url", help="srm-bot's store (default: a fresh SQLite file in a temp directory)")
     args = parser.parse_args()
@@ -238,18 +252,36 @@ def main() -> None:
     # Created (migrated) before the server starts, as on every start but the very first one.
     open_store(env["SRM_DATABASE_URL"]).engine.dispose()
     print(f"srm-bot store: {env['SRM_DATABASE_URL']} (schema created before start-up)")
+    servers: list[Server] = []
     try:
-        port = free_port()
-        ours = run("srm-bot", [SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env, port, args)
-        port = free_port()
-        bare = run("bare Bolt", [sys.executable, str(ROOT / "benchmarks" / "bare_bolt.py"), str(port)], env, port, args)
+        servers.append(start("srm-bot", [SRM, "serve", "--http", "--host", "127.0.0.1", "--port"], env))
+        servers.append(start("bare Bolt", [sys.executable, str(ROOT / "benchmarks" / "bare_bolt.py")], env))
+        for server in servers:
+            asyncio.run(fixed_concurrency(server.port, args.concurrency, 2, args.mention_every))  # warm-up
+            rate = asyncio.run(fixed_rate(server.port, args.rate, args.duration))
+            print(rate.line(f"{server.name}: {args.rate} slash/s for {args.duration:.0f}s"))
+        closed_loop_rounds(servers, args)
+        for server in servers:
+            for phase, label in (("slash", "slash"), ("mixed", "+ mentions")):
+                bursts = ", ".join(f"{r:.0f}" for r in server.bursts[phase])
+                print(f"{server.name}: {label}, concurrency {args.concurrency}: median "
+                      f"{median(server.bursts[phase]):.0f} req/s (bursts: {bursts})")  # fmt: skip
+            print(f"{server.name}: start-up to first answer {server.startup:.2f} s, "
+                  f"peak RSS {peak_rss_mb(server.process.pid):.0f} MB")  # fmt: skip
     finally:
+        for server in servers:
+            server.process.terminate()
+            server.process.wait(timeout=10)
         parent.send("stop")
         posted = parent.recv()
         stand_in.join(timeout=10)
         scratch.cleanup()
-    for phase, label in ((1, "slash commands"), (2, f"slash commands + every {args.mention_every}th a mention")):
-        ratio = ours[phase].throughput / bare[phase].throughput
+    ours, bare = servers
+    for phase, label in (
+        ("slash", "slash commands"),
+        ("mixed", f"slash commands + every {args.mention_every}th a mention"),
+    ):
+        ratio = median(ours.bursts[phase]) / median(bare.bursts[phase])
         print(f"srm-bot throughput at concurrency {args.concurrency}, {label}: {ratio:.0%} of the bare Bolt app's")
     print(f"chat.postMessage calls received by the Slack stand-in: {posted}")
 
