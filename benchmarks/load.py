@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.store.sql import open_store  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
+from tests.support.local_server import free_port  # noqa: E402
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, signature  # noqa: E402
 
 SRM = str(Path(sys.executable).parent / "srm")
@@ -191,14 +192,6 @@ def serve_fake_slack(conn: Connection_) -> None:
     conn.recv()  # until told to stop
     conn.send(len(slack.recorded("chat.postMessage")))
     slack.stop()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

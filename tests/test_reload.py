@@ -14,9 +14,9 @@ from pathlib import Path
 
 from bot.reload import watch_knowledge
 from bot.runtime import Runtime
-from tests.e2e.conftest import free_port
 from tests.support.fake_slack import FakeSlack, settle
-from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, command_body, get, post
+from tests.support.local_server import free_port
+from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, command_body, post, status
 
 SRM = str(Path(sys.executable).parent / "srm")
 SUMMARY_LINE = "  Virtual servers."
@@ -88,7 +88,4 @@ def test_sighup_reloads_a_running_server(knowledge_copy, tmp_path):
 
 
 def _healthy(url: str) -> bool:
-    try:
-        return get(url + "/healthz").status == 200
-    except OSError:
-        return False
+    return status(url + "/healthz") == 200

@@ -6,13 +6,13 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import free_port
 from tests.support.fake_slack import FakeSlack, settle
+from tests.support.local_server import free_port
+from tests.support.signed import status
 
 SRM = str(Path(sys.executable).parent / "srm")
 JSON_KEYS = {
@@ -182,16 +182,8 @@ def test_serve_with_oauth_offers_the_install_page(tmp_path):
     server = subprocess.Popen([SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        assert settle(lambda: _status(f"http://127.0.0.1:{port}/slack/install") == 200, timeout=20)
+        assert settle(lambda: status(f"http://127.0.0.1:{port}/slack/install") == 200, timeout=20)
     finally:
         server.terminate()
         server.communicate(timeout=20)
         slack.stop()
-
-
-def _status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status
-    except OSError:
-        return None

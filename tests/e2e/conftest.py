@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,13 +17,8 @@ from bot.store.sql import SqlStore
 from bot.web import create_web_app
 from tests.conftest import KNOWLEDGE_DIR
 from tests.support.fake_slack import FakeSlack
+from tests.support.local_server import free_port
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

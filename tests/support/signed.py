@@ -47,6 +47,14 @@ def get(url: str) -> HttpResult:
     return _send(urllib.request.Request(url, method="GET"))
 
 
+def status(url: str) -> int | None:
+    """GET's status code, or None while nothing answers (a server still starting)."""
+    try:
+        return get(url).status
+    except OSError:
+        return None
+
+
 def _send(request: urllib.request.Request) -> HttpResult:
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
