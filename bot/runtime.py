@@ -55,7 +55,7 @@ class Runtime:
     ):  # fmt: skip
         self.knowledge_dir = snapshot.knowledge.directory
         self.overlay_path = overlay_path
-        self.snapshot = snapshot
+        self._serve(snapshot)
         # A Future while the database opens in the background (serve_http); None: in memory, opened on first use
         self._store = store
         self._store_lock = threading.Lock()
@@ -104,6 +104,10 @@ class Runtime:
         else:
             self._workers.submit(contextvars.copy_context().run, logged)
 
+    def _serve(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        metrics.SERVICES.set(len(snapshot.knowledge.services))
+
     def reload(self) -> bool:
         """Load knowledge/ again; on any problem log it and keep answering from the last good snapshot."""
         with self._reload_lock:
@@ -114,10 +118,9 @@ class Runtime:
                     log.error("knowledge reload rejected: %s", problem)
                 metrics.RELOADS.labels(result="rejected").inc()
                 return False
-            self.snapshot = snapshot
+            self._serve(snapshot)
             freeze_heap(collect_first=True)  # the old snapshot's cycles, if any, are collected once
             metrics.RELOADS.labels(result="loaded").inc()
-            metrics.SERVICES.set(len(snapshot.knowledge.services))
             log.info("knowledge reloaded: %d services", len(snapshot.knowledge.services))
             return True
 

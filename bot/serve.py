@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot import metrics
 from bot.reload import install_sighup, watch_knowledge
 from bot.runtime import Runtime, Snapshot, freeze_heap
 from bot.settings import Settings, SettingsError
@@ -40,7 +39,8 @@ def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
 
     runtime = Runtime(snapshot, settings.overlay_path, open_store(settings.database_url))
     handler = socket_mode_handler(settings, runtime)
-    _enable_reload(runtime)
+    install_sighup(runtime)
+    watch_knowledge(runtime)
     freeze_heap()
     log.info("srm-bot connecting to Slack in Socket Mode")
     handler.start()
@@ -63,7 +63,6 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
     def on_startup() -> None:
         freeze_heap()
         install_sighup(runtime)
-        metrics.SERVICES.set(len(runtime.snapshot.knowledge.services))
         threading.Thread(target=_open_store_then_watch, args=(settings.database_url, store, runtime),
                          name="srm-start", daemon=True).start()  # fmt: skip
 
@@ -100,9 +99,3 @@ def _stop_if_failed(done: Future[SqlStore], server: object) -> None:
     if done.exception() is not None:
         log.critical("%s", done.exception())
         server.should_exit = True  # type: ignore[attr-defined]
-
-
-def _enable_reload(runtime: Runtime) -> None:
-    metrics.SERVICES.set(len(runtime.snapshot.knowledge.services))
-    install_sighup(runtime)
-    watch_knowledge(runtime)
