@@ -35,49 +35,44 @@ def listen(register: Callable[..., Any], work: Work, *, lazy: bool, once_per_eve
 
     `once_per_event=False` for work that is at-most-once by itself (reply_in_thread claims the message
     it answers, which also covers a retried event): one database write per answer instead of two."""
-    if once_per_event:
-        work = _once_per_event(work)
+    later = _after_ack(work, once_per_event)
     if lazy:
-        register(ack=ack_only, lazy=[work])
-    else:
-        register(_ack_then(work))
-
-
-def _ack_then(work: Work) -> Work:
-    work_names = list(inspect.signature(work).parameters)
+        register(ack=ack_only, lazy=[later])
+        return
 
     def listener(
         ack: Ack, body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
         respond: Respond, context: BoltContext,
     ) -> None:  # fmt: skip
         ack()
-        available = {"body": body, "event": event, "action": action, "command": command, "client": client,
-                     "respond": respond, "context": context}  # fmt: skip
-        context["runtime"].run_later(work, {name: available[name] for name in work_names})
+        context["runtime"].run_later(later, {"body": body, "event": event, "action": action, "command": command,
+                                             "client": client, "respond": respond, "context": context})  # fmt: skip
 
     listener.__name__ = work.__name__
-    return listener
+    register(listener)
 
 
-def _once_per_event(work: Work) -> Work:
-    """Slack re-delivers an event it thinks we missed, maybe to another instance: each event_id's work
-    runs once. Checked after the ack, so no request waits on the shared database."""
+def _after_ack(work: Work, once_per_event: bool) -> Work:
+    """`work` taking every argument Bolt passes (as lazy listeners must), called with the ones it names.
+
+    Once per event: Slack re-delivers an event it thinks we missed, maybe to another instance; the
+    check runs after the ack, so no request waits on the shared database."""
     names = list(inspect.signature(work).parameters)
 
-    def once(
+    def later(
         body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
         respond: Respond, context: BoltContext,
     ) -> None:  # fmt: skip
         event_id = body.get("event_id")
-        if event_id and not context["runtime"].store.claim(f"event:{event_id}"):
+        if once_per_event and event_id and not context["runtime"].store.claim(f"event:{event_id}"):
             log.info("dropping repeated event %s", event_id)
             return
         available = {"body": body, "event": event, "action": action, "command": command, "client": client,
                      "respond": respond, "context": context}  # fmt: skip
         work(**{name: available[name] for name in names})
 
-    once.__name__ = work.__name__
-    return once
+    later.__name__ = work.__name__  # Bolt finds a lazy listener again by its name
+    return later
 
 
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
