@@ -47,13 +47,12 @@ def gap_record(
 ) -> QuestionRecord | None:  # fmt: skip
     """What to store about a question: None when it was answered well. Text only when keep_text.
     `unknown_service`: the product a question names that the knowledge base lacks (Matcher.unknown_service)."""
-    unknown = unknown_service
-    if not unknown and not is_gap(answer, threshold):
+    if not unknown_service and not is_gap(answer, threshold):
         return None
     return QuestionRecord(
         surface=surface, status=answer.status, kind=answer.kind, service=answer.service, topic=answer.topic,
         confidence=answer.confidence, text_hash=question_hash(answer.query),
-        text=answer.query if keep_text else None, unknown_service=unknown, team=team,
+        text=answer.query if keep_text else None, unknown_service=unknown_service, team=team,
     )  # fmt: skip
 
 

@@ -114,10 +114,11 @@ def open_store(url: str, *, create: bool = True) -> SqlStore:
     except (SQLAlchemyError, ValueError):
         raise StoreError(f"SRM_DATABASE_URL {url!r} is not a database URL, e.g. sqlite:///srm-bot.sqlite3") from None
     safe = parsed.render_as_string(hide_password=True)
-    if not create and _missing_sqlite_file(parsed):
+    file = _sqlite_file(parsed)
+    if not create and file is not None and not file.exists():
         raise StoreError(f"no database at {safe} yet: the bot creates it when it runs (or set SRM_DATABASE_URL)")
     try:
-        engine = create_engine(url)
+        engine = create_engine(parsed)
         if schema_revision(engine) != schema.HEAD_REVISION:
             migrate(engine)
     except (SQLAlchemyError, OSError, ImportError) as exc:
@@ -126,19 +127,20 @@ def open_store(url: str, *, create: bool = True) -> SqlStore:
     return SqlStore(engine)
 
 
-def _missing_sqlite_file(url: sa.URL) -> bool:
+def _sqlite_file(url: sa.URL) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database or another engine."""
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return False
-    return not Path(url.database).expanduser().exists()
+        return None
+    return Path(url.database).expanduser()
 
 
-def create_engine(url: str) -> Engine:
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+def create_engine(url: sa.URL) -> Engine:
+    if url.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
-    if parsed.database in (None, "", ":memory:"):
+    file = _sqlite_file(url)
+    if file is None:
         return sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-    Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    file.parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 15})
 
     @sa.event.listens_for(engine, "connect")
