@@ -29,7 +29,8 @@ class Reply:
     def ephemeral_json(self) -> str:
         """The reply as a slash command's JSON response, encoded once per cached reply: encoding the
         blocks on every request cost more than finding the answer."""
-        return json.dumps({"response_type": "ephemeral", "blocks": self.blocks, "text": self.text})
+        reply = {"response_type": "ephemeral", "blocks": self.blocks, "text": self.text}
+        return json.dumps(reply, separators=(",", ":"))  # compact: ~10% fewer bytes to send
 
 
 def cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler, RetryState
@@ -15,7 +17,7 @@ QUESTIONS = Counter(
     ["surface", "status", "service"],
 )  # fmt: skip
 REQUEST_SECONDS = Histogram(
-    "srm_request_duration_seconds", "Time from a verified Slack request to the bot's response, by kind",
+    "srm_request_duration_seconds", "Time from a Slack request's arrival (body read) to the bot's response, by kind",
     ["kind"], buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )  # fmt: skip
 SLACK_API_ERRORS = Counter(
@@ -25,6 +27,26 @@ SLACK_API_ERRORS = Counter(
 RELOADS = Counter("srm_knowledge_reloads", "Knowledge reloads, loaded or rejected (last good kept)", ["result"])
 SERVICES = Gauge("srm_knowledge_services", "Services in the knowledge snapshot being served")
 WORK_FAILURES = Counter("srm_work_failures", "Listener work after the ack that raised, by exception type", ["error"])
+
+
+LABEL_SETS = 4096  # more than surfaces x outcomes x services; a bound all the same
+
+
+@lru_cache(maxsize=LABEL_SETS)
+def question_counter(surface: str, status: str, service: str) -> Counter:
+    """The labelled child, looked up once: prometheus_client's labels() takes a lock and validates on
+    every call, which cost more than the rest of answering a repeated slash command."""
+    return QUESTIONS.labels(surface=surface, status=status, service=service)
+
+
+@lru_cache(maxsize=LABEL_SETS)
+def _request_histogram(kind: str) -> Histogram:
+    return REQUEST_SECONDS.labels(kind=kind)
+
+
+def observe_request(body: dict, seconds: float) -> None:
+    kind = "command" if "command" in body else "event" if "event" in body else str(body.get("type") or "other")
+    _request_histogram(kind).observe(seconds)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -16,7 +16,8 @@ from bot import metrics
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.matching.matcher import Matcher
 from bot.quiz import QuizQuestion, quiz_questions
-from bot.store import SeenKeys
+from bot.store import QuestionRecord, SeenKeys
+from bot.store.batch import Batcher
 
 if TYPE_CHECKING:
     from bot.store.sql import SqlStore
@@ -65,6 +66,10 @@ class Runtime:
         self.serverless = serverless
         self._reload_lock = threading.Lock()
         self._workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="srm-work")
+        # Questions answered badly, for the gap report: written in batches after the ack.
+        self.questions: Batcher[QuestionRecord] = Batcher(
+            lambda batch: self.store.record_questions(batch), lambda flush: self.run_later(flush, {})
+        )
 
     @classmethod
     def load(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ MIGRATION_LOCK = 7_241_001  # PostgreSQL advisory lock id: replicas starting tog
 
 # Built once: a statement built per call costs SQLAlchemy more than the insert itself (claims are hot).
 CLAIM = schema.claims.insert()
+RECORD_QUESTIONS = schema.questions.insert()
 
 
 class SqlStore:
@@ -59,10 +60,12 @@ class SqlStore:
         with self._begin() as connection:
             connection.execute(schema.claims.delete().where(schema.claims.c.claimed_at < before))
 
-    def record_question(self, record: QuestionRecord) -> None:
-        row = asdict(record) | {"asked_at": record.asked_at or utc_now()}
+    def record_questions(self, records: Sequence[QuestionRecord]) -> None:
+        """One transaction for the batch (bot.store.batch collects them off the request path)."""
+        now = utc_now()
+        rows = [asdict(record) | {"asked_at": record.asked_at or now} for record in records]
         with self._begin() as connection:
-            connection.execute(schema.questions.insert(), row)
+            connection.execute(RECORD_QUESTIONS, rows)
 
     def record_feedback(self, feedback: Feedback) -> None:
         with self._begin() as connection:

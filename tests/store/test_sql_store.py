@@ -54,8 +54,8 @@ def test_questions_feedback_and_quiz_scores_round_trip(database_url):
     store = open_store(database_url)
     record = QuestionRecord("slash", "out_of_scope", "decline", None, None, 0.0, "h1", "who patches quicksight?",
                             "quicksight", "T1")  # fmt: skip
-    store.record_question(record)
-    store.record_question(QuestionRecord("dm", "ambiguous", "item", "s3", None, 0.5, "h2", asked_at=LONG_AGO))
+    older = QuestionRecord("dm", "ambiguous", "item", "s3", None, 0.5, "h2", asked_at=LONG_AGO)
+    store.record_questions([record, older])
     store.record_feedback(Feedback("U1", "ec2", "guest_os_patching", False, "T1"))
     store.record_quiz_score(QuizScore("U1", 3, 5, "T1"))
     store.record_quiz_score(QuizScore("U1", 5, 5, "T1"))

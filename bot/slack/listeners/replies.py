@@ -15,7 +15,6 @@ from bot import metrics
 from bot.commands import Reply, answer_reply
 from bot.gaps import gap_record
 from bot.runtime import Runtime
-from bot.store import QuestionRecord
 
 Work = Callable[..., None]
 log = logging.getLogger(__name__)
@@ -107,7 +106,7 @@ def note_question(context: BoltContext, surface: str, reply: Reply) -> None:
     answer = reply.answer
     if answer is None:
         return
-    metrics.QUESTIONS.labels(surface=surface, status=answer.status, service=answer.service or "none").inc()
+    metrics.question_counter(surface, answer.status, answer.service or "none").inc()
     runtime: Runtime = context["runtime"]
     settings = context["settings"]
     record = gap_record(
@@ -115,8 +114,4 @@ def note_question(context: BoltContext, surface: str, reply: Reply) -> None:
         keep_text=settings.store_questions, team=context.team_id, unknown_service=reply.unknown_service,
     )  # fmt: skip
     if record is not None:
-        runtime.run_later(_store_question, {"runtime": runtime, "record": record})
-
-
-def _store_question(runtime: Runtime, record: QuestionRecord) -> None:
-    runtime.store.record_question(record)
+        runtime.questions.add(record)
