@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from bot.matching.answer import Answer, summary_answer
@@ -17,20 +15,28 @@ REPLY_CACHE_SIZE = 4096
 USAGE_FALLBACK = "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm list | /srm quiz"
 
 
-@dataclass(frozen=True)
 class Reply:
-    blocks: list[dict[str, Any]]
-    text: str  # notification / accessibility fallback
-    answer: Answer | None = None
-    # a product the knowledge base lacks: "/srm quicksight", "who patches Amazon QuickSight?"
-    unknown_service: str | None = None
+    """A reply to a question or command. Replies are cached per knowledge snapshot, one per distinct
+    question, so the blocks are kept only as the compact JSON a slash command returns: as Python dicts
+    they took ten times the memory, and encoding them on every request cost more than finding the answer."""
 
-    @cached_property
-    def ephemeral_json(self) -> str:
-        """The reply as a slash command's JSON response, encoded once per cached reply: encoding the
-        blocks on every request cost more than finding the answer."""
-        reply = {"response_type": "ephemeral", "blocks": self.blocks, "text": self.text}
-        return json.dumps(reply, separators=(",", ":"))  # compact: ~10% fewer bytes to send
+    __slots__ = ("answer", "ephemeral_json", "text", "unknown_service")
+
+    def __init__(
+        self, blocks: list[dict[str, Any]], text: str, answer: Answer | None = None, *,
+        unknown_service: str | None = None,
+    ):  # fmt: skip
+        self.text = text  # notification / accessibility fallback
+        self.answer = answer
+        # a product the knowledge base lacks: "/srm quicksight", "who patches Amazon QuickSight?"
+        self.unknown_service = unknown_service
+        reply = {"response_type": "ephemeral", "blocks": blocks, "text": text}
+        self.ephemeral_json = json.dumps(reply, separators=(",", ":"))  # ASCII: one byte a character
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        """Decoded afresh for each Web API call that posts them (a fraction of the call's cost)."""
+        return json.loads(self.ephemeral_json)["blocks"]
 
 
 def cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:

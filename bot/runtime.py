@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextvars
-import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot import metrics
+from bot.heap import freeze_heap
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.matching.matcher import Matcher
 from bot.quiz import QuizQuestion, quiz_questions
@@ -128,13 +128,3 @@ class Runtime:
             metrics.RELOADS.labels(result="loaded").inc()
             log.info("knowledge reloaded: %d services", len(snapshot.knowledge.services))
             return True
-
-
-def freeze_heap(*, collect_first: bool = False) -> None:
-    """Move everything alive now (the knowledge snapshot, the libraries) out of the cyclic garbage
-    collector's reach: a full collection walked it in ~60 ms, a pause any request could hit. Reference
-    counting still frees these objects; `collect_first` gives their cycles one collection first."""
-    if collect_first:
-        gc.unfreeze()
-        gc.collect()
-    gc.freeze()

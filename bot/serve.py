@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.heap import freeze_heap
 from bot.reload import install_sighup, watch_knowledge
-from bot.runtime import Runtime, Snapshot, freeze_heap
+from bot.runtime import Runtime, Snapshot
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.store import StoreError

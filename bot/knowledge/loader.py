@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from bot.heap import gc_paused
 from bot.knowledge.schema import Check, Concept, ConceptFile, Overlay, Service, Tool, Topic, Vocabulary
 from bot.matching.text import compact
 
@@ -144,6 +145,7 @@ _OVERLAY = TypeAdapter(Overlay)
 OVERLAY_FILE = "overlay.yaml"
 
 
+@gc_paused
 def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | None = None) -> Knowledge:
     """Load and cross-check every file; raise KnowledgeError listing all problems found.
 

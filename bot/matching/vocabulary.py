@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.heap import gc_paused
 from bot.knowledge.loader import Knowledge
 from bot.matching.text import compact, stem, words
 
@@ -77,6 +78,7 @@ def _stems(phrase: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(phrase))
 
 
+@gc_paused
 def build_indexes(knowledge: Knowledge) -> Indexes:
     vocabulary = knowledge.vocabulary
     stopwords = frozenset(stem(w) for phrase in vocabulary.stopwords for w in words(phrase))
