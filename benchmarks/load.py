@@ -4,8 +4,10 @@ Both servers run at once on loopback against a local Slack Web API stand-in. Cor
 each question drawn from the development question set, are sent (1) as slash commands at a fixed rate
 for a fixed duration, to each server in turn, then (2) closed-loop at a fixed concurrency, in short
 bursts alternating between the servers round after round (so a drift in the machine's speed hits both
-alike): slash commands only, and with every Nth request an app_mention event, which srm-bot answers
-with a real chat.postMessage to the stand-in (the bare app only acks). Prints requests/s, p50/p99
+alike): slash commands only, and with every Nth request an app_mention event, which srm-bot acks and
+then answers with a real chat.postMessage to the stand-in (the bare app only acks). After each burst
+the benchmark waits until every answer has been posted, and reports mentions both ways: requests acked
+per second, and requests per second until the last answer was posted. Prints requests/s, p50/p99
 latency and errors, the median of each server's bursts and their ratio, start-up time to the first
 answer and peak RSS. Bounded in count and time; asserts nothing.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import multiprocessing
 import os
@@ -41,6 +44,12 @@ from tests.support.local_server import free_port  # noqa: E402
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, signature  # noqa: E402
 
 SRM = str(Path(sys.executable).parent / "srm")
+PHASES = {  # closed-loop figures: key -> label
+    "slash": "slash commands",
+    "mixed": "slash commands + every {n}th a mention, acked",
+    "answered": "the same until every mention's answer was posted",
+}
+MESSAGES = itertools.count()  # every mention is a new message, as in Slack: none is a repeat of another
 QUESTIONS = [case["q"] for path in sorted((ROOT / "tests" / "data" / "questions").glob("*.yaml"))
              for case in yaml.safe_load(path.read_text())]  # fmt: skip
 
@@ -66,8 +75,10 @@ class Result:
 def request_bytes(port: int, n: int, mention_every: int = 0) -> bytes:
     """A signed slash command, or every `mention_every`-th an app_mention event; each unique as Slack's."""
     if mention_every and n % mention_every == mention_every - 1:
+        message = next(MESSAGES)
+        ts = f"{1_700_000_000 + message // 1_000_000}.{message % 1_000_000:06d}"
         event = {"type": "app_mention", "user": "U0001", "text": f"<@UBOT0001> {QUESTIONS[n % len(QUESTIONS)]}",
-                 "ts": f"1700000000.{n:06d}", "channel": "C0001", "event_ts": f"1700000000.{n:06d}"}  # fmt: skip
+                 "ts": ts, "channel": "C0001", "event_ts": ts}  # fmt: skip
         body = json.dumps({"type": "event_callback", "team_id": "T0001", "api_app_id": "A0001",
                            "event_id": f"Ev{uuid.uuid4().hex}", "event": event, "token": "legacy"})  # fmt: skip
         content_type = "application/json"
@@ -187,11 +198,41 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def serve_fake_slack(conn: Connection_) -> None:
+    """The stand-in's process: answers "count" (messages posted so far) until told "stop"."""
     slack = FakeSlack().start()
     conn.send(slack.api_url)
-    conn.recv()  # until told to stop
+    while (command := conn.recv()) != "stop":
+        assert command == "count"
+        conn.send(len(slack.recorded("chat.postMessage")))
     conn.send(len(slack.recorded("chat.postMessage")))
     slack.stop()
+
+
+class StandIn:
+    """The Slack stand-in in a process of its own, so that it does not compete with the load generator."""
+
+    def __init__(self) -> None:
+        self._pipe, child = multiprocessing.Pipe()
+        self._process = multiprocessing.Process(target=serve_fake_slack, args=(child,), daemon=True)
+        self._process.start()
+        self.api_url: str = self._pipe.recv()
+
+    def posted(self) -> int:
+        self._pipe.send("count")
+        return self._pipe.recv()
+
+    def wait_for_posts(self, expected: int, timeout: float = 120) -> float:
+        """Seconds until `expected` messages have been posted in all (the answers still queued drain)."""
+        started = time.perf_counter()
+        while self.posted() < expected and time.perf_counter() - started < timeout:
+            time.sleep(0.05)
+        return time.perf_counter() - started
+
+    def stop(self) -> int:
+        self._pipe.send("stop")
+        posted = self._pipe.recv()
+        self._process.join(timeout=10)
+        return posted
 
 
 @dataclass
@@ -200,24 +241,43 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     startup: float
+    answers_mentions: bool  # the bare app only acks
     bursts: dict[str, list[float]] = field(default_factory=dict)  # phase -> requests/s of each burst
+    drains: list[float] = field(default_factory=list)  # seconds to post the answers left after mixed bursts
 
 
-def start(name: str, command: list[str], env: dict[str, str]) -> Server:
+def start(name: str, command: list[str], env: dict[str, str], answers_mentions: bool) -> Server:
     port = free_port()
     process, startup = start_server([*command, str(port)], env, port)
-    return Server(name, port, process, startup)
+    return Server(name, port, process, startup, answers_mentions)
 
 
-def closed_loop_rounds(servers: list[Server], args: argparse.Namespace) -> None:
+def burst(server: Server, stand_in: StandIn, concurrency: int, seconds: float, mention_every: int) -> Result:
+    """A closed-loop burst, then a wait until every mention's answer is posted: a server acks a mention at
+    once and posts later, and answers left queued would otherwise be posted during the next burst."""
+    posted_before, first_message = stand_in.posted(), next(MESSAGES)
+    result = asyncio.run(fixed_concurrency(server.port, concurrency, seconds, mention_every))
+    mentions = next(MESSAGES) - first_message - 1
+    if server.answers_mentions and mentions:
+        server.drains.append(stand_in.wait_for_posts(posted_before + mentions))
+    return result
+
+
+def closed_loop_rounds(servers: list[Server], stand_in: StandIn, args: argparse.Namespace) -> None:
     """Bursts alternate between the servers, round after round, so that a drift in the machine's speed
-    hits both alike; each server's figure is the median of its bursts."""
+    hits both alike; each server's figure is the median of its bursts. With mentions there are two
+    figures: requests acked per second of the burst, and per second until the last answer was posted."""
     phases = {"slash": 0, "mixed": args.mention_every}
     for _ in range(args.rounds):
         for phase, mention_every in phases.items():
             for server in servers:
-                result = asyncio.run(fixed_concurrency(server.port, args.concurrency, args.burst, mention_every))
+                drained = len(server.drains)
+                result = burst(server, stand_in, args.concurrency, args.burst, mention_every)
                 server.bursts.setdefault(phase, []).append(result.throughput)
+                if mention_every:
+                    drain = server.drains[-1] if len(server.drains) > drained else 0.0
+                    answered = len(result.latencies_ms) / (result.elapsed + drain)
+                    server.bursts.setdefault("answered", []).append(answered)
                 if result.errors:
                     print(f"{server.name}: {result.errors} errors in a {phase} burst")
 
@@ -233,13 +293,9 @@ def main() -> None:
     parser.add_argument("--database-url", help="srm-bot's store (default: a fresh SQLite file in a temp directory)")
     args = parser.parse_args()
 
-    # The Slack stand-in gets a process of its own so it does not compete with this load generator.
-    parent, child = multiprocessing.Pipe()
-    stand_in = multiprocessing.Process(target=serve_fake_slack, args=(child,), daemon=True)
-    stand_in.start()
-    api_url = parent.recv()
+    stand_in = StandIn()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
-    env |= {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": api_url}
+    env |= {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": stand_in.api_url}
     scratch = tempfile.TemporaryDirectory()
     env["SRM_DATABASE_URL"] = args.database_url or f"sqlite:///{scratch.name}/load.sqlite3"
     # Created (migrated) before the server starts, as on every start but the very first one.
@@ -247,36 +303,40 @@ def main() -> None:
     print(f"srm-bot store: {env['SRM_DATABASE_URL']} (schema created before start-up)")
     servers: list[Server] = []
     try:
-        servers.append(start("srm-bot", [SRM, "serve", "--http", "--host", "127.0.0.1", "--port"], env))
-        servers.append(start("bare Bolt", [sys.executable, str(ROOT / "benchmarks" / "bare_bolt.py")], env))
+        srm = [SRM, "serve", "--http", "--host", "127.0.0.1", "--port"]
+        servers.append(start("srm-bot", srm, env, answers_mentions=True))
+        servers.append(start("bare Bolt", [sys.executable, str(ROOT / "benchmarks" / "bare_bolt.py")], env, False))
         for server in servers:
-            asyncio.run(fixed_concurrency(server.port, args.concurrency, 2, args.mention_every))  # warm-up
+            burst(server, stand_in, args.concurrency, 2, args.mention_every)  # warm-up
             rate = asyncio.run(fixed_rate(server.port, args.rate, args.duration))
             print(rate.line(f"{server.name}: {args.rate} slash/s for {args.duration:.0f}s"))
-        closed_loop_rounds(servers, args)
+        closed_loop_rounds(servers, stand_in, args)
         for server in servers:
-            for phase, label in (("slash", "slash"), ("mixed", "+ mentions")):
-                bursts = ", ".join(f"{r:.0f}" for r in server.bursts[phase])
-                print(f"{server.name}: {label}, concurrency {args.concurrency}: median "
-                      f"{median(server.bursts[phase]):.0f} req/s (bursts: {bursts})")  # fmt: skip
-            print(f"{server.name}: start-up to first answer {server.startup:.2f} s, "
-                  f"peak RSS {peak_rss_mb(server.process.pid):.0f} MB")  # fmt: skip
+            print_bursts(server, args)
     finally:
         for server in servers:
             server.process.terminate()
             server.process.wait(timeout=10)
-        parent.send("stop")
-        posted = parent.recv()
-        stand_in.join(timeout=10)
+        posted = stand_in.stop()
         scratch.cleanup()
     ours, bare = servers
-    for phase, label in (
-        ("slash", "slash commands"),
-        ("mixed", f"slash commands + every {args.mention_every}th a mention"),
-    ):
+    for phase, label in PHASES.items():
         ratio = median(ours.bursts[phase]) / median(bare.bursts[phase])
-        print(f"srm-bot throughput at concurrency {args.concurrency}, {label}: {ratio:.0%} of the bare Bolt app's")
+        print(f"srm-bot throughput at concurrency {args.concurrency}, {label.format(n=args.mention_every)}: "
+              f"{ratio:.0%} of the bare Bolt app's")  # fmt: skip
     print(f"chat.postMessage calls received by the Slack stand-in: {posted}")
+
+
+def print_bursts(server: Server, args: argparse.Namespace) -> None:
+    for phase, label in PHASES.items():
+        bursts = ", ".join(f"{r:.0f}" for r in server.bursts[phase])
+        print(f"{server.name}: {label.format(n=args.mention_every)}, concurrency {args.concurrency}: "
+              f"median {median(server.bursts[phase]):.0f} req/s (bursts: {bursts})")  # fmt: skip
+    if server.drains:
+        print(f"{server.name}: answers still queued after a mixed burst were posted within "
+              f"{', '.join(f'{d:.1f}' for d in server.drains)} s")  # fmt: skip
+    print(f"{server.name}: start-up to first answer {server.startup:.2f} s, "
+          f"peak RSS {peak_rss_mb(server.process.pid):.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -17,26 +17,30 @@ USAGE_FALLBACK = "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B
 
 class Reply:
     """A reply to a question or command. Replies are cached per knowledge snapshot, one per distinct
-    question, so the blocks are kept only as the compact JSON a slash command returns: as Python dicts
-    they took ten times the memory, and encoding them on every request cost more than finding the answer."""
+    question, so the blocks are kept only as compact JSON text, which is also how they are sent: as
+    Python dicts they took ten times the memory, and encoding them on every request cost more than
+    finding the answer."""
 
-    __slots__ = ("answer", "ephemeral_json", "text", "unknown_service")
+    __slots__ = ("answer", "blocks_json", "text", "unknown_service")
 
     def __init__(
         self, blocks: list[dict[str, Any]], text: str, answer: Answer | None = None, *,
         unknown_service: str | None = None,
     ):  # fmt: skip
+        self.blocks_json = json.dumps(blocks, separators=(",", ":"))  # ASCII: one byte a character
         self.text = text  # notification / accessibility fallback
         self.answer = answer
         # a product the knowledge base lacks: "/srm quicksight", "who patches Amazon QuickSight?"
         self.unknown_service = unknown_service
-        reply = {"response_type": "ephemeral", "blocks": blocks, "text": text}
-        self.ephemeral_json = json.dumps(reply, separators=(",", ":"))  # ASCII: one byte a character
 
     @property
     def blocks(self) -> list[dict[str, Any]]:
-        """Decoded afresh for each Web API call that posts them (a fraction of the call's cost)."""
-        return json.loads(self.ephemeral_json)["blocks"]
+        return json.loads(self.blocks_json)
+
+    @property
+    def ephemeral_json(self) -> str:
+        """The reply as a slash command's response, assembled from the encoded parts."""
+        return f'{{"response_type":"ephemeral","blocks":{self.blocks_json},"text":{json.dumps(self.text)}}}'
 
 
 def cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:

@@ -108,9 +108,9 @@ class FakeSlack(LocalServer):
 
 
 def _parse(raw: str, content_type: str) -> dict[str, Any]:
-    if "json" in content_type:
-        return json.loads(raw or "{}")
-    args: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw).items()}
+    """As Slack reads them: blocks, view and attachments may come as JSON text, in a form or a JSON body."""
+    form = "json" not in content_type
+    args: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw).items()} if form else json.loads(raw or "{}")
     for key in ("blocks", "view", "attachments"):
         if isinstance(args.get(key), str):
             args[key] = json.loads(args[key])

@@ -93,8 +93,10 @@ def reply_in_thread(
         log.info("message %s/%s already answered", channel, ts)
         return False
     reply = reply or answer_reply(runtime.snapshot, strip_mentions(event.get("text") or ""))
+    # Blocks as JSON text, which Slack and slack_sdk take as they are: a list of dicts would be walked
+    # and encoded again on every post.
     client.chat_postMessage(
-        channel=channel, thread_ts=event.get("thread_ts") or ts, blocks=reply.blocks, text=reply.text,
+        channel=channel, thread_ts=event.get("thread_ts") or ts, blocks=reply.blocks_json, text=reply.text,
         unfurl_links=False, unfurl_media=False,
     )  # fmt: skip
     note_question(context, surface, reply)
