@@ -26,6 +26,11 @@ SLACK_API_ERRORS = Counter(
 )  # fmt: skip
 RELOADS = Counter("srm_knowledge_reloads", "Knowledge reloads, loaded or rejected (last good kept)", ["result"])
 SERVICES = Gauge("srm_knowledge_services", "Services in the knowledge snapshot being served")
+BACKLOG = Gauge("srm_work_backlog", "Work queued or running after the ack (Web API calls, database writes)")
+SHED = Counter(
+    "srm_requests_shed", "Slack requests refused with 503 while the work backlog was full (Slack re-delivers them)",
+    ["kind"],
+)  # fmt: skip
 WORK_FAILURES = Counter("srm_work_failures", "Listener work after the ack that raised, by exception type", ["error"])
 
 

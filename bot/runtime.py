@@ -16,6 +16,7 @@ from bot.heap import freeze_heap
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.matching.matcher import Matcher
 from bot.quiz import QuizQuestion, quiz_questions
+from bot.settings import DEFAULT_MAX_BACKLOG
 from bot.store import QuestionRecord, SeenKeys
 from bot.store.batch import Batcher
 
@@ -52,7 +53,7 @@ IN_MEMORY = "sqlite://"  # the store when none is given (tests, one-off runs): n
 class Runtime:
     def __init__(
         self, snapshot: Snapshot, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None,
-        *, serverless: bool = False,
+        *, serverless: bool = False, max_backlog: int = DEFAULT_MAX_BACKLOG,
     ):  # fmt: skip
         self.knowledge_dir = snapshot.knowledge.directory
         self.overlay_path = overlay_path
@@ -66,6 +67,10 @@ class Runtime:
         self.serverless = serverless
         self._reload_lock = threading.Lock()
         self._workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="srm-work")
+        self.max_backlog = max_backlog
+        self._backlog = 0  # work submitted and not yet finished
+        self._backlog_lock = threading.Lock()
+        metrics.BACKLOG.set_function(lambda: self._backlog)
         # Questions answered badly, for the gap report: written in batches after the ack.
         self.questions: Batcher[QuestionRecord] = Batcher(
             lambda batch: self.store.record_questions(batch), lambda flush: self.run_later(flush, {})
@@ -74,9 +79,10 @@ class Runtime:
     @classmethod
     def load(
         cls, knowledge_dir: Path, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None,
-        *, serverless: bool = False,
+        *, serverless: bool = False, max_backlog: int = DEFAULT_MAX_BACKLOG,
     ) -> Runtime:  # fmt: skip
-        return cls(Snapshot.load(knowledge_dir, overlay_path), overlay_path, store, serverless=serverless)
+        snapshot = Snapshot.load(knowledge_dir, overlay_path)
+        return cls(snapshot, overlay_path, store, serverless=serverless, max_backlog=max_backlog)
 
     def __deepcopy__(self, _memo: dict) -> Runtime:
         # Bolt copies the request context for lazy listeners (AWS Lambda); live state is shared, not copied.
@@ -93,9 +99,19 @@ class Runtime:
                     self._store = open_store(IN_MEMORY)
         return self._store.result() if isinstance(self._store, Future) else self._store
 
+    @property
+    def backlog(self) -> int:
+        return self._backlog
+
+    @property
+    def overloaded(self) -> bool:
+        """Too much work queued to take more (never on AWS Lambda, where work runs inline)."""
+        return self._backlog >= self.max_backlog
+
     def run_later(self, work: Callable[..., None], kwargs: dict[str, Any]) -> None:
         """Run work after the ack, in the request's logging context (inline when serverless); failures are
         logged and counted, never lost silently."""
+        queued = not self.serverless
 
         def logged() -> None:
             try:
@@ -103,11 +119,19 @@ class Runtime:
             except Exception as exc:
                 metrics.count_failure(exc)
                 log.exception("%s failed", getattr(work, "__name__", "work"))
+            finally:
+                if queued:
+                    self._count_backlog(-1)
 
-        if self.serverless:
+        if not queued:
             logged()
-        else:
-            self._workers.submit(contextvars.copy_context().run, logged)
+            return
+        self._count_backlog(+1)
+        self._workers.submit(contextvars.copy_context().run, logged)
+
+    def _count_backlog(self, change: int) -> None:
+        with self._backlog_lock:
+            self._backlog += change
 
     def _serve(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot

@@ -38,7 +38,9 @@ def socket_mode_handler(settings: Settings, runtime: Runtime) -> SocketModeHandl
 def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
     from bot.store.sql import open_store
 
-    runtime = Runtime(snapshot, settings.overlay_path, open_store(settings.database_url))
+    runtime = Runtime(
+        snapshot, settings.overlay_path, open_store(settings.database_url), max_backlog=settings.max_backlog
+    )
     handler = socket_mode_handler(settings, runtime)
     install_sighup(runtime)
     watch_knowledge(runtime)
@@ -59,7 +61,7 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
     if settings.oauth:
         _open_store(settings.database_url, store)
         store.result()  # raises StoreError: nothing to serve without installations
-    runtime = Runtime(snapshot, settings.overlay_path, store)
+    runtime = Runtime(snapshot, settings.overlay_path, store, max_backlog=settings.max_backlog)
 
     def on_startup() -> None:
         freeze_heap()

@@ -12,6 +12,9 @@ from bot.knowledge.loader import DEFAULT_DIR
 CHANNEL_MODES = ("off", "questions", "all")
 DEFAULT_DATABASE_URL = "sqlite:///srm-bot.sqlite3"  # a file in the working directory: zero set-up
 LOG_FORMATS = ("json", "text")
+# Work queued or running after the ack, beyond which new Slack work is refused for Slack to re-deliver
+# later: an unbounded queue would grow without limit under overload (memory, and answers minutes late).
+DEFAULT_MAX_BACKLOG = 500
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 
@@ -37,6 +40,7 @@ class Settings:
     client_id: str | None = None  # with client_secret: OAuth install flow for many workspaces
     client_secret: str | None = field(default=None, repr=False)
     log_format: str | None = None  # None: JSON unless stderr is a terminal
+    max_backlog: int = DEFAULT_MAX_BACKLOG  # work queued after acks before new Slack work is refused (503)
 
     @property
     def oauth(self) -> bool:
@@ -61,6 +65,7 @@ class Settings:
             raise SettingsError(f"SRM_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
         if bool(env.get("SLACK_CLIENT_ID")) != bool(env.get("SLACK_CLIENT_SECRET")):
             raise SettingsError("set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for the OAuth install flow")
+        max_backlog = _positive(env.get("SRM_MAX_BACKLOG") or str(DEFAULT_MAX_BACKLOG), "SRM_MAX_BACKLOG")
         return cls(
             knowledge_dir=Path(env.get("SRM_KNOWLEDGE_DIR") or DEFAULT_DIR),
             overlay_path=Path(overlay) if overlay else None,
@@ -77,6 +82,7 @@ class Settings:
             client_id=env.get("SLACK_CLIENT_ID") or None,
             client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             log_format=log_format,
+            max_backlog=max_backlog,
         )
 
 
@@ -86,6 +92,16 @@ def _flag(value: str, name: str) -> bool:
     if value.strip().lower() in FALSE:
         return False
     raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+def _positive(value: str, name: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise SettingsError(f"{name} must be a whole number above 0, not {value!r}")
+    return number
 
 
 def _names(value: str) -> frozenset[str]:

@@ -42,7 +42,7 @@ def create_client(settings: Settings) -> WebClient:
 def create_app(settings: Settings, runtime: Runtime | None = None) -> App:
     """The Bolt app. Listeners ack at once (process_before_response) and do slow Web API work after:
     on worker threads, or as Bolt lazy listeners when the runtime is serverless (AWS Lambda)."""
-    runtime = runtime or Runtime.load(settings.knowledge_dir, settings.overlay_path)
+    runtime = runtime or Runtime.load(settings.knowledge_dir, settings.overlay_path, max_backlog=settings.max_backlog)
     app = App(
         client=create_client(settings),
         signing_secret=settings.signing_secret or "",

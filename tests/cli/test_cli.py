@@ -187,3 +187,10 @@ def test_serve_with_oauth_offers_the_install_page(tmp_path):
         server.terminate()
         server.communicate(timeout=20)
         slack.stop()
+
+
+def test_serve_rejects_a_backlog_bound_that_is_not_a_positive_number():
+    result = srm("serve", "--http", env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+                                         "SRM_MAX_BACKLOG": "lots"})  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == "srm: SRM_MAX_BACKLOG must be a whole number above 0, not 'lots'"

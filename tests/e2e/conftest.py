@@ -41,7 +41,7 @@ def start_bot(
                  slack_api_url=slack.api_url, onboarding_channels=frozenset({"CWELCOME"})),
         **overrides,
     )  # fmt: skip
-    runtime = Runtime.load(settings.knowledge_dir, settings.overlay_path, store)
+    runtime = Runtime.load(settings.knowledge_dir, settings.overlay_path, store, max_backlog=settings.max_backlog)
     web = create_web_app(create_app(settings, runtime), runtime)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning"))

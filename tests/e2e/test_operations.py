@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -155,3 +156,27 @@ def test_json_logs_carry_the_request_id(bot):
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     dropped = [line for line in lines if "dropping repeated event" in line["message"]]
     assert dropped and dropped[0]["request_id"] == "EvLogged1" and dropped[0]["level"] == "INFO"
+
+
+def test_a_full_backlog_refuses_new_events_and_slack_redelivers_them(slack):
+    running, server = start_bot(slack, max_backlog=1)
+    slow_slack = slack.held["chat.postMessage"] = threading.Event()
+    try:
+        first = event_body(mention("who patches rds?", "1700000200.000100"), "EvBusy1")
+        assert post(running.events_url, first, JSON).status == 200
+        assert settle(lambda: running.runtime.backlog == 1)  # its answer is waiting on Slack
+        second = event_body(mention("who encrypts s3 objects?", "1700000200.000200"), "EvBusy2")
+        refused = post(running.events_url, second, JSON)
+        assert refused.status == 503 and "busy" in refused.body
+        slow_slack.set()
+        assert settle(lambda: running.runtime.backlog == 0)
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+        assert post(running.events_url, second, JSON, headers=retry).status == 200
+        answers = slack.wait_for("chat.postMessage", count=2)
+        assert [call.args["thread_ts"] for call in answers] == ["1700000200.000100", "1700000200.000200"]
+        metrics = get(running.url + "/metrics").body
+        assert 'srm_requests_shed_total{kind="answer_mention"}' in metrics
+    finally:
+        slow_slack.set()
+        slack.held.clear()
+        server.should_exit = True

@@ -31,6 +31,7 @@ class FakeSlack(LocalServer):
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     responses: dict[str, dict[str, Any]] = field(default_factory=dict)  # method -> extra response fields
     attempts: dict[str, int] = field(default_factory=dict)
+    held: dict[str, threading.Event] = field(default_factory=dict)  # method -> answered once the event is set
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -55,6 +56,9 @@ class FakeSlack(LocalServer):
                 method = self.path.removeprefix("/api/") if self.path.startswith("/api/") else "response_url"
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ") or None
                 status, headers, body = fake._respond(method, args, token)
+                gate = fake.held.get(method)
+                if gate is not None:
+                    gate.wait(timeout=10)  # a slow Slack: the call is recorded, its answer waits
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 for key, value in headers.items():

@@ -5,10 +5,11 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot import metrics
@@ -17,6 +18,8 @@ from bot.gaps import gap_record
 from bot.runtime import Runtime
 
 Work = Callable[..., None]
+SHED_WARNING_SECONDS = 10.0
+_last_shed_warning = -SHED_WARNING_SECONDS
 log = logging.getLogger(__name__)
 
 
@@ -42,13 +45,30 @@ def listen(register: Callable[..., Any], work: Work, *, lazy: bool, once_per_eve
     def listener(
         ack: Ack, body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
         respond: Respond, context: BoltContext,
-    ) -> None:  # fmt: skip
+    ) -> BoltResponse | None:  # fmt: skip
+        runtime: Runtime = context["runtime"]
+        if runtime.overloaded:
+            return shed(work.__name__, runtime)
         ack()
-        context["runtime"].run_later(later, {"body": body, "event": event, "action": action, "command": command,
-                                             "client": client, "respond": respond, "context": context})  # fmt: skip
+        runtime.run_later(later, {"body": body, "event": event, "action": action, "command": command,
+                                  "client": client, "respond": respond, "context": context})  # fmt: skip
+        return None
 
     listener.__name__ = work.__name__
     register(listener)
+
+
+def shed(kind: str, runtime: Runtime) -> BoltResponse:
+    """Refuse work while the backlog is full: not acked, Slack re-delivers the event later (and shows the
+    user an error for a button), instead of the bot queueing without bound and answering minutes late."""
+    global _last_shed_warning
+    metrics.SHED.labels(kind=kind).inc()
+    now = time.monotonic()
+    if now - _last_shed_warning >= SHED_WARNING_SECONDS:  # one line, not one per refused request
+        _last_shed_warning = now
+        log.warning("work backlog full (%d queued): refusing new Slack work with 503 for Slack to re-deliver "
+                    "(srm_requests_shed_total counts them)", runtime.backlog)  # fmt: skip
+    return BoltResponse(status=503, body="srm-bot is busy; Slack will retry")
 
 
 def _after_ack(work: Work, once_per_event: bool) -> Work:
