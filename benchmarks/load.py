@@ -58,6 +58,8 @@ QUESTIONS = [case["q"] for path in sorted((ROOT / "tests" / "data" / "questions"
 class Result:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
+    shed: int = 0  # 503: refused while the bot's work backlog was full, for Slack to re-deliver later
+    mentions_acked: int = 0
     elapsed: float = 0.0
 
     @property
@@ -69,12 +71,17 @@ class Result:
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
         rate = len(self.latencies_ms) / self.elapsed if self.elapsed else 0
         return (f"{name:<34} {rate:>9.0f} req/s  p50 {p(0.5):6.2f} ms  p99 {p(0.99):6.2f} ms  "
-                f"max {lat[-1]:7.2f} ms  errors {self.errors}  ({len(self.latencies_ms)} ok)")  # fmt: skip
+                f"max {lat[-1]:7.2f} ms  errors {self.errors}  refused {self.shed}  "
+                f"({len(self.latencies_ms)} ok)")  # fmt: skip
+
+
+def is_mention(n: int, mention_every: int) -> bool:
+    return bool(mention_every) and n % mention_every == mention_every - 1
 
 
 def request_bytes(port: int, n: int, mention_every: int = 0) -> bytes:
     """A signed slash command, or every `mention_every`-th an app_mention event; each unique as Slack's."""
-    if mention_every and n % mention_every == mention_every - 1:
+    if is_mention(n, mention_every):
         message = next(MESSAGES)
         ts = f"{1_700_000_000 + message // 1_000_000}.{message % 1_000_000:06d}"
         event = {"type": "app_mention", "user": "U0001", "text": f"<@UBOT0001> {QUESTIONS[n % len(QUESTIONS)]}",
@@ -123,7 +130,7 @@ class Connection:
         return int(status_line.split()[1])
 
 
-async def timed(connection: Connection, payload: bytes, result: Result) -> None:
+async def timed(connection: Connection, payload: bytes, result: Result, mention: bool = False) -> None:
     started = time.perf_counter()
     try:
         status = await connection.send(payload)
@@ -133,6 +140,9 @@ async def timed(connection: Connection, payload: bytes, result: Result) -> None:
         return
     if status == 200:
         result.latencies_ms.append((time.perf_counter() - started) * 1000)
+        result.mentions_acked += mention
+    elif status == 503:
+        result.shed += 1
     else:
         result.errors += 1
 
@@ -166,7 +176,8 @@ async def fixed_concurrency(port: int, concurrency: int, duration: float, mentio
     async def worker() -> None:
         connection = Connection(port)
         while time.perf_counter() < deadline:
-            await timed(connection, request_bytes(port, next(counter), mention_every), result)
+            n = next(counter)
+            await timed(connection, request_bytes(port, n, mention_every), result, is_mention(n, mention_every))
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -255,11 +266,10 @@ def start(name: str, command: list[str], env: dict[str, str], answers_mentions: 
 def burst(server: Server, stand_in: StandIn, concurrency: int, seconds: float, mention_every: int) -> Result:
     """A closed-loop burst, then a wait until every mention's answer is posted: a server acks a mention at
     once and posts later, and answers left queued would otherwise be posted during the next burst."""
-    posted_before, first_message = stand_in.posted(), next(MESSAGES)
+    posted_before = stand_in.posted()
     result = asyncio.run(fixed_concurrency(server.port, concurrency, seconds, mention_every))
-    mentions = next(MESSAGES) - first_message - 1
-    if server.answers_mentions and mentions:
-        server.drains.append(stand_in.wait_for_posts(posted_before + mentions))
+    if server.answers_mentions and result.mentions_acked:
+        server.drains.append(stand_in.wait_for_posts(posted_before + result.mentions_acked))
     return result
 
 
@@ -280,6 +290,10 @@ def closed_loop_rounds(servers: list[Server], stand_in: StandIn, args: argparse.
                     server.bursts.setdefault("answered", []).append(answered)
                 if result.errors:
                     print(f"{server.name}: {result.errors} errors in a {phase} burst")
+                if result.shed:
+                    print(
+                        f"{server.name}: {result.shed} requests refused with 503 (work backlog full) in a {phase} burst"
+                    )
 
 
 def main() -> None:

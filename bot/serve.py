@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.heap import freeze_heap
+from bot.heap import freeze_heap, limit_malloc_arenas
 from bot.reload import install_sighup, watch_knowledge
 from bot.runtime import Runtime, Snapshot
 from bot.settings import Settings, SettingsError
@@ -38,6 +38,7 @@ def socket_mode_handler(settings: Settings, runtime: Runtime) -> SocketModeHandl
 def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
     from bot.store.sql import open_store
 
+    limit_malloc_arenas()
     runtime = Runtime(
         snapshot, settings.overlay_path, open_store(settings.database_url), max_backlog=settings.max_backlog
     )
@@ -54,6 +55,7 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
 
     if not settings.signing_secret:
         raise SettingsError("HTTP mode needs SLACK_SIGNING_SECRET")
+    limit_malloc_arenas()
     # The database opens, and the file watcher starts, as the server starts listening: slash commands
     # need neither, and events wait for the store. With OAuth the installations are part of the app,
     # so the database opens first.
