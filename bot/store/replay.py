@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 
 # Bolt refuses timestamps older than five minutes, so a signature need not be kept longer.
@@ -12,17 +14,20 @@ BUCKET_SECONDS = 30.0
 
 
 class SeenKeys:
-    """An in-process set with expiry, O(1) per check; kept off the database because it is asked on
-    every request (an event replayed to another instance is still caught by the shared store).
+    """An in-process set with expiry; kept off the database because it is asked on every request (an
+    event replayed to another instance is still caught by the shared store).
 
-    Keys are kept as their 64-bit hashes in time buckets that are dropped whole once expired: about
-    60 bytes a key, so 500 requests/s for five minutes cost ~9 MB. Two different keys sharing a hash
+    Keys are kept as their 64-bit hashes in 30-second buckets, dropped whole once expired. The current
+    bucket is a set; a closed one becomes a sorted array searched by bisection, 8 bytes a key instead of
+    ~60, so 500 requests/s for five minutes cost ~2 MB rather than ~9. Two different keys sharing a hash
     (odds ~1 in 10^8 at that rate) would refuse one genuine request, never accept a replay."""
 
     def __init__(self, ttl: float = SIGNATURE_TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
         self._buckets_kept = int(ttl // BUCKET_SECONDS) + 1
         self._clock = clock
-        self._buckets: dict[int, set[int]] = {}
+        self._bucket = int(clock() // BUCKET_SECONDS)
+        self._current: set[int] = set()
+        self._closed: dict[int, array[int]] = {}  # bucket -> sorted hashes
         self._lock = threading.Lock()
 
     def first_time(self, key: str) -> bool:
@@ -30,10 +35,23 @@ class SeenKeys:
         now = int(self._clock() // BUCKET_SECONDS)
         digest = hash(key)
         with self._lock:
-            if now not in self._buckets:
-                self._buckets = {b: keys for b, keys in self._buckets.items() if now - b < self._buckets_kept}
-                self._buckets[now] = set()
-            if any(digest in keys for keys in self._buckets.values()):
+            if now != self._bucket:
+                self._close_bucket(now)
+            if digest in self._current or any(_holds(hashes, digest) for hashes in self._closed.values()):
                 return False
-            self._buckets[now].add(digest)
+            self._current.add(digest)
             return True
+
+    def __len__(self) -> int:
+        return len(self._current) + sum(map(len, self._closed.values()))
+
+    def _close_bucket(self, now: int) -> None:
+        if self._current:
+            self._closed[self._bucket] = array("q", sorted(self._current))
+        self._closed = {b: hashes for b, hashes in self._closed.items() if now - b < self._buckets_kept}
+        self._bucket, self._current = now, set()
+
+
+def _holds(sorted_hashes: array[int], digest: int) -> bool:
+    i = bisect_left(sorted_hashes, digest)
+    return i < len(sorted_hashes) and sorted_hashes[i] == digest

@@ -36,4 +36,15 @@ def test_expired_buckets_are_dropped_so_memory_stays_bounded():
     for second in range(3_600):
         clock.now += 1
         seen.first_time(f"v0={second}")
-    assert len(seen._buckets) <= 11 and sum(map(len, seen._buckets.values())) <= 330
+    assert len(seen) <= 330  # at most the ttl's worth of keys, plus the bucket being filled
+
+
+def test_repeats_are_found_in_closed_buckets_and_the_current_one():
+    clock = Clock()
+    seen = SeenKeys(ttl=300, clock=clock)
+    keys = [f"v0={n:04d}" for n in range(200)]
+    for n, key in enumerate(keys):
+        clock.now += 1  # 200 s: several buckets closed
+        assert seen.first_time(key) is True, n
+    assert all(seen.first_time(key) is False for key in keys)
+    assert seen.first_time("v0=new") is True
