@@ -31,11 +31,12 @@ class Batcher(Generic[T]):
 
     def _flush(self) -> None:
         try:
-            while batch := self._take():
+            while batch := self._take():  # an empty take ends this flush
                 self._write(batch)
-        finally:
+        except BaseException:
             with self._lock:
-                self._flushing = False  # after a failed write too; a later add schedules the rest
+                self._flushing = False  # a later add schedules the rest
+            raise
 
     def _take(self) -> list[T]:
         with self._lock:
