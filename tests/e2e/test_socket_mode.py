@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import threading
 import time
 
+from prometheus_client import REGISTRY
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
@@ -19,11 +22,11 @@ from tests.support.signed import BOT_TOKEN
 APP_TOKEN = "xapp-test-token-not-real"
 
 
-def envelope(envelope_id: str, retry_attempt: int) -> str:
+def envelope(envelope_id: str, retry_attempt: int, event_id: str = "EvSocket1", ts: str = "1700000001.000100") -> str:
     event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches the guest os on ec2?",
-             "ts": "1700000001.000100", "channel": "C0001", "event_ts": "1700000001.000100"}  # fmt: skip
+             "ts": ts, "channel": "C0001", "event_ts": ts}  # fmt: skip
     payload = {"token": "legacy", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
-               "event_id": "EvSocket1", "event_time": int(time.time()), "event": event,
+               "event_id": event_id, "event_time": int(time.time()), "event": event,
                "authorizations": [{"team_id": "T0001", "user_id": BOT_USER_ID, "is_bot": True}]}  # fmt: skip
     return json.dumps({
         "envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False, "payload": payload,
@@ -66,6 +69,37 @@ class DroppingSocketServer:
         self._server.shutdown()
 
 
+class ScriptedSocketServer:
+    """Sends hello, then whatever the test puts in `outbox`; records the envelope ids acknowledged."""
+
+    def __init__(self) -> None:
+        self.outbox: queue.Queue[str] = queue.Queue()
+        self.acks: list[str] = []
+        self._server = serve(self._handle, "127.0.0.1", 0)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.socket.getsockname()[:2]
+        return f"ws://{host}:{port}/link"
+
+    def _handle(self, connection: ServerConnection) -> None:
+        connection.send(json.dumps({"type": "hello", "num_connections": 1, "debug_info": {}}))
+        try:
+            while True:
+                with contextlib.suppress(queue.Empty):
+                    connection.send(self.outbox.get(timeout=0.02))
+                with contextlib.suppress(TimeoutError):
+                    message = json.loads(connection.recv(timeout=0.02))
+                    if "envelope_id" in message:
+                        self.acks.append(message["envelope_id"])
+        except ConnectionClosed:
+            return
+
+    def stop(self) -> None:
+        self._server.shutdown()
+
+
 def test_socket_mode_reconnects_and_never_answers_a_retry_twice():
     slack = FakeSlack().start()
     sockets = DroppingSocketServer()
@@ -82,6 +116,37 @@ def test_socket_mode_reconnects_and_never_answers_a_retry_twice():
         assert len(slack.recorded("chat.postMessage")) == 1
         assert call.args["thread_ts"] == "1700000001.000100" and "Customer" in json.dumps(call.args["blocks"])
     finally:
+        handler.close()
+        sockets.stop()
+        slack.stop()
+
+
+def test_socket_mode_leaves_events_unacknowledged_while_the_backlog_is_full():
+    """Unacknowledged, an envelope is delivered again by Slack (as a retry) once the bot has room."""
+    slack, sockets = FakeSlack().start(), ScriptedSocketServer()
+    slack.responses["apps.connections.open"] = {"url": sockets.url}
+    slow_slack = slack.held["chat.postMessage"] = threading.Event()
+    settings = Settings(knowledge_dir=KNOWLEDGE_DIR, bot_token=BOT_TOKEN, app_token=APP_TOKEN,
+                        slack_api_url=slack.api_url, max_backlog=1)  # fmt: skip
+    runtime = Runtime.load(KNOWLEDGE_DIR, max_backlog=settings.max_backlog)
+    handler = socket_mode_handler(settings, runtime)
+    shed = {"kind": "answer_mention"}
+    shed_before = REGISTRY.get_sample_value("srm_requests_shed_total", shed) or 0
+    try:
+        handler.connect()
+        sockets.outbox.put(envelope("env-1", 0, "EvFull1", "1700000002.000100"))
+        assert settle(lambda: "env-1" in sockets.acks and runtime.backlog == 1, timeout=10)
+        sockets.outbox.put(envelope("env-2", 0, "EvFull2", "1700000002.000200"))
+        assert settle(lambda: REGISTRY.get_sample_value("srm_requests_shed_total", shed) == shed_before + 1)
+        assert not settle(lambda: "env-2" in sockets.acks, timeout=0.5)
+        slow_slack.set()
+        assert settle(lambda: runtime.backlog == 0)
+        sockets.outbox.put(envelope("env-3", 1, "EvFull2", "1700000002.000200"))  # Slack's re-delivery
+        assert settle(lambda: "env-3" in sockets.acks, timeout=10)
+        answers = slack.wait_for("chat.postMessage", count=2)
+        assert [call.args["thread_ts"] for call in answers] == ["1700000002.000100", "1700000002.000200"]
+    finally:
+        slow_slack.set()
         handler.close()
         sockets.stop()
         slack.stop()
