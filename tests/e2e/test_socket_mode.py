@@ -34,9 +34,8 @@ def envelope(envelope_id: str, retry_attempt: int, event_id: str = "EvSocket1", 
     })  # fmt: skip
 
 
-class DroppingSocketServer:
-    """First connection: hello, one event, read the ack, then drop. Later connections: the same event
-    again as a retry (retry_attempt 1), then stay open."""
+class LocalSocketServer:
+    """A local stand-in for Slack's Socket Mode WebSocket; records the envelope ids acknowledged."""
 
     def __init__(self) -> None:
         self.connections = 0
@@ -48,6 +47,17 @@ class DroppingSocketServer:
     def url(self) -> str:
         host, port = self._server.socket.getsockname()[:2]
         return f"ws://{host}:{port}/link"
+
+    def _handle(self, connection: ServerConnection) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self._server.shutdown()
+
+
+class DroppingSocketServer(LocalSocketServer):
+    """First connection: hello, one event, read the ack, then drop. Later connections: the same event
+    again as a retry (retry_attempt 1), then stay open."""
 
     def _handle(self, connection: ServerConnection) -> None:
         self.connections += 1
@@ -65,23 +75,13 @@ class DroppingSocketServer:
         except (ConnectionClosed, TimeoutError):
             return
 
-    def stop(self) -> None:
-        self._server.shutdown()
 
-
-class ScriptedSocketServer:
-    """Sends hello, then whatever the test puts in `outbox`; records the envelope ids acknowledged."""
+class ScriptedSocketServer(LocalSocketServer):
+    """Sends hello, then whatever the test puts in `outbox`."""
 
     def __init__(self) -> None:
         self.outbox: queue.Queue[str] = queue.Queue()
-        self.acks: list[str] = []
-        self._server = serve(self._handle, "127.0.0.1", 0)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.socket.getsockname()[:2]
-        return f"ws://{host}:{port}/link"
+        super().__init__()
 
     def _handle(self, connection: ServerConnection) -> None:
         connection.send(json.dumps({"type": "hello", "num_connections": 1, "debug_info": {}}))
@@ -95,9 +95,6 @@ class ScriptedSocketServer:
                         self.acks.append(message["envelope_id"])
         except ConnectionClosed:
             return
-
-    def stop(self) -> None:
-        self._server.shutdown()
 
 
 def test_socket_mode_reconnects_and_never_answers_a_retry_twice():
