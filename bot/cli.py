@@ -191,7 +191,7 @@ def _gaps(database_url: str, since_text: str, as_json: bool) -> int:
         store = open_store(database_url, create=False)
     except (SinceError, StoreError) as exc:
         raise CliError(str(exc)) from None
-    report = build_report(since, store.questions(since), store.feedback(since))
+    report = build_report(store, since)
     print(json.dumps(gaps_to_dict(report), indent=2) if as_json else render_gaps(report))
     return 0
 

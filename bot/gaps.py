@@ -8,11 +8,16 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from bot.matching.answer import Answer
 from bot.store import Feedback, QuestionRecord, question_hash
+from bot.store.records import same_question_form
+
+if TYPE_CHECKING:
+    from bot.store.sql import SqlStore
 
 SIMILAR = 80  # rapidfuzz token_set_ratio at which two questions are "the same question"
 TOP = 10
@@ -82,7 +87,9 @@ class GapReport:
     not_helpful: list[FeedbackLine]
 
 
-def build_report(since: datetime, records: list[QuestionRecord], feedback: list[Feedback], top: int = TOP) -> GapReport:
+def build_report(store: SqlStore, since: datetime, top: int = TOP) -> GapReport:
+    """The report over what `store` recorded since `since` (for `srm gaps` and `/srm gaps` alike)."""
+    records, feedback = store.questions(since), store.feedback(since)
     missing = Counter(r.unknown_service for r in records if r.unknown_service)
     return GapReport(
         since=since,
@@ -95,19 +102,16 @@ def build_report(since: datetime, records: list[QuestionRecord], feedback: list[
 
 def group_questions(records: list[QuestionRecord]) -> list[QuestionGroup]:
     """Similar questions together (by text when kept, else by hash), biggest group first."""
-    clusters: list[list[QuestionRecord]] = []
+    clusters: dict[str, list[QuestionRecord]] = {}  # the first question's compared form -> its group
     by_hash: dict[str, list[QuestionRecord]] = defaultdict(list)
     for record in records:
         if record.text is None:
             by_hash[record.text_hash].append(record)
             continue
-        for cluster in clusters:
-            if fuzz.token_set_ratio(_norm(cluster[0].text or ""), _norm(record.text)) >= SIMILAR:
-                cluster.append(record)
-                break
-        else:
-            clusters.append([record])
-    groups = [_group(cluster) for cluster in [*clusters, *by_hash.values()]]
+        form = same_question_form(record.text)
+        similar = next((first for first in clusters if fuzz.token_set_ratio(first, form) >= SIMILAR), form)
+        clusters.setdefault(similar, []).append(record)
+    groups = [_group(cluster) for cluster in [*clusters.values(), *by_hash.values()]]
     return sorted(groups, key=lambda g: (-g.count, g.example or ""))
 
 
@@ -128,7 +132,3 @@ def _not_helpful(feedback: list[Feedback]) -> list[FeedbackLine]:
         votes[(click.service, click.topic)][0 if not click.helpful else 1] += 1
     lines = [FeedbackLine(s, t, bad, good) for (s, t), (bad, good) in votes.items() if bad]
     return sorted(lines, key=lambda line: (-line.not_helpful, line.helpful, line.service or "", line.topic or ""))
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())

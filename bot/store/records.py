@@ -48,6 +48,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def same_question_form(text: str) -> str:
+    """Lower case, single spaces: the form in which two askings of a question are compared."""
+    return " ".join(text.lower().split())
+
+
 def question_hash(text: str) -> str:
     """Groups repeats of a question without keeping it; short questions can be guessed from it."""
-    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
+    return hashlib.sha256(same_question_form(text).encode()).hexdigest()

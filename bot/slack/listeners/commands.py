@@ -41,7 +41,5 @@ def send_gap_report(ack: Ack, command: dict, respond: Respond, context: BoltCont
 
 def _post_gap_report(respond: Respond, context: BoltContext) -> None:
     """Off the request path: it reads the database."""
-    store = context["runtime"].store
-    since = parse_since(GAPS_WINDOW, utc_now())
-    report = build_report(since, store.questions(since), store.feedback(since))
+    report = build_report(context["runtime"].store, parse_since(GAPS_WINDOW, utc_now()))
     respond(blocks=build_gaps_blocks(report), text="Knowledge-gap report", response_type="ephemeral")
