@@ -77,36 +77,32 @@ class SqlStore:
 
     def questions(self, since: datetime) -> list[QuestionRecord]:
         table = schema.questions
-        query = sa.select(table).where(table.c.asked_at >= since).order_by(table.c.asked_at)
-        with self._begin() as connection:
-            rows = connection.execute(query).mappings().all()
+        rows = self._rows(sa.select(table).where(table.c.asked_at >= since).order_by(table.c.asked_at))
         return [QuestionRecord(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
 
     def feedback(self, since: datetime) -> list[Feedback]:
         table = schema.feedback
-        query = sa.select(table).where(table.c.given_at >= since).order_by(table.c.given_at)
-        with self._begin() as connection:
-            rows = connection.execute(query).mappings().all()
+        rows = self._rows(sa.select(table).where(table.c.given_at >= since).order_by(table.c.given_at))
         return [Feedback(row.user_id, row.service, row.topic, row.helpful, row.team) for row in rows]
 
     def quiz_scores(self, user_id: str) -> list[QuizScore]:
         table = schema.quiz_scores
-        query = sa.select(table).where(table.c.user_id == user_id).order_by(table.c.finished_at)
-        with self._begin() as connection:
-            rows = connection.execute(query).mappings().all()
-        return [QuizScore(row.user_id, row.score, row.total, row.team) for row in rows]
+        rows = self._rows(sa.select(table).where(table.c.user_id == user_id).order_by(table.c.finished_at))
+        return [_quiz_score(row) for row in rows]
 
     def best_quiz_score(self, user_id: str) -> QuizScore | None:
         table = schema.quiz_scores
-        query = (
-            sa.select(table)
-            .where(table.c.user_id == user_id)
-            .order_by((table.c.score * 1.0 / table.c.total).desc(), table.c.total.desc())
-            .limit(1)
-        )
+        best_first = (table.c.score * 1.0 / table.c.total).desc(), table.c.total.desc()
+        rows = self._rows(sa.select(table).where(table.c.user_id == user_id).order_by(*best_first).limit(1))
+        return _quiz_score(rows[0]) if rows else None
+
+    def _rows(self, query: sa.Select) -> Sequence[sa.RowMapping]:
         with self._begin() as connection:
-            row = connection.execute(query).mappings().first()
-        return QuizScore(row.user_id, row.score, row.total, row.team) if row else None
+            return connection.execute(query).mappings().all()
+
+
+def _quiz_score(row: sa.RowMapping) -> QuizScore:
+    return QuizScore(row.user_id, row.score, row.total, row.team)
 
 
 def open_store(url: str, *, create: bool = True) -> SqlStore:
