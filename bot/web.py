@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -49,18 +49,9 @@ def create_web_app(app: App, runtime: Runtime | None = None, on_startup: Callabl
     ]
     flow = app.oauth_flow
     if flow is not None:
-        # The install flow talks to the database and to Slack: off the event loop.
-        async def install(request: Request) -> Response:
-            bolt_request = to_bolt_request(request, await request.body())
-            return to_starlette_response(await run_in_threadpool(flow.handle_installation, bolt_request))
-
-        async def oauth_redirect(request: Request) -> Response:
-            bolt_request = to_bolt_request(request, await request.body())
-            return to_starlette_response(await run_in_threadpool(flow.handle_callback, bolt_request))
-
         routes += [
-            Route(flow.install_path, install, methods=["GET"]),
-            Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
+            Route(flow.install_path, _off_the_loop(flow.handle_installation), methods=["GET"]),
+            Route(flow.redirect_uri_path, _off_the_loop(flow.handle_callback), methods=["GET"]),
         ]
 
     @contextlib.asynccontextmanager
@@ -70,3 +61,14 @@ def create_web_app(app: App, runtime: Runtime | None = None, on_startup: Callabl
         yield
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _off_the_loop(handle: Callable[[BoltRequest], BoltResponse]) -> Callable[[Request], Awaitable[Response]]:
+    """A route for one step of the install flow, which talks to the database and to Slack: it runs on
+    a worker thread, off the event loop."""
+
+    async def route(request: Request) -> Response:
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(handle, bolt_request))
+
+    return route
