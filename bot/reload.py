@@ -7,6 +7,8 @@ import signal
 import threading
 from collections.abc import Callable
 
+import watchfiles
+
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -24,8 +26,6 @@ def install_sighup(runtime: Runtime) -> None:
 
 def watch_knowledge(runtime: Runtime, on_reload: Callable[[bool], None] | None = None) -> threading.Event:
     """Reload after file changes settle; returns an event that stops the watcher when set."""
-    import watchfiles  # imported here: it pulls in multiprocessing, ~40 ms the start-up path can skip
-
     stop = threading.Event()
     paths = [runtime.knowledge_dir] + ([runtime.overlay_path] if runtime.overlay_path else [])
 
