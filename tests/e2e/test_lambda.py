@@ -13,8 +13,8 @@ import pytest
 
 from bot import lambda_handler
 from tests.support.fake_lambda import FakeLambda
-from tests.support.fake_slack import BOT_USER_ID, FakeSlack
-from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, command_body, event_body, signature
+from tests.support.fake_slack import FakeSlack
+from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, command_body, event_body, mention_event, signature
 
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:srm-bot"
 CONTEXT = SimpleNamespace(function_name="srm-bot", invoked_function_arn=FUNCTION_ARN)
@@ -59,8 +59,7 @@ def test_slash_command_is_answered_in_the_response(lambda_env):
 
 def test_mention_is_acked_then_answered_by_the_lazy_self_invocation(lambda_env):
     slack, invoke = lambda_env
-    mention = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches rds?",
-               "ts": "1700000500.000100", "channel": "C0001", "event_ts": "1700000500.000100"}  # fmt: skip
+    mention = mention_event("who patches rds?", "1700000500.000100")
     response = lambda_handler.handler(api_gateway_event(event_body(mention, "EvLambda1"), "application/json"), CONTEXT)
     assert response["statusCode"] == 200 and slack.recorded("chat.postMessage") == []
     [invocation] = invoke.invocations

@@ -18,18 +18,13 @@ import pytest
 from bot.logs import configure_logging
 from bot.store.sql import open_store
 from tests.e2e.conftest import RunningBot, start_bot
-from tests.support.fake_slack import BOT_USER_ID, FakeSlack, settle
-from tests.support.signed import command_body, event_body, get, post
+from tests.support.fake_slack import FakeSlack, settle
+from tests.support.signed import command_body, event_body, get, mention_event, post
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 SRM = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "srm")
 ADMIN = "UADMIN1"
-
-
-def mention(text: str, ts: str) -> dict:
-    return {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> {text}", "ts": ts, "channel": "C0001",
-            "event_ts": ts}  # fmt: skip
 
 
 @pytest.fixture
@@ -42,7 +37,7 @@ def two_instances(slack: FakeSlack, database_url: str) -> Iterator[tuple[Running
 
 def test_two_instances_on_one_database_answer_a_retried_event_once(two_instances, slack):
     first, second = two_instances
-    body = event_body(mention("who patches the guest os on ec2?", "1700000100.000100"), "EvShared1")
+    body = event_body(mention_event("who patches the guest os on ec2?", "1700000100.000100"), "EvShared1")
     assert post(first.events_url, body, JSON).status == 200
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     assert post(second.events_url, body, JSON, headers=retry).status == 200
@@ -64,7 +59,7 @@ def ask_gaps(bot: RunningBot, url: str, asked: int) -> None:
     for text in ("what is the weather in paris", "What's the weather in Paris?", "who patches amazon quicksight?"):
         post(bot.events_url, command_body(text), FORM)
     post(bot.events_url, command_body("who patches the guest os on ec2?"), FORM)  # answered: not a gap
-    post(bot.events_url, event_body(mention("tell me a joke", "1700000200.000100"), "EvGap1"), JSON)
+    post(bot.events_url, event_body(mention_event("tell me a joke", "1700000200.000100"), "EvGap1"), JSON)
     assert settle(lambda: len(bot.runtime.store.questions(since=datetime(2000, 1, 1))) >= asked, timeout=10)
 
 
@@ -133,7 +128,7 @@ def test_metrics_count_questions_latency_and_reloads(bot, slack):
     assert sample("srm_knowledge_reloads_total", result="loaded") >= 1
     assert sample("srm_knowledge_services") == len(bot.runtime.snapshot.knowledge.services)
     slack.failures["chat.postMessage"] = [(500, {})]
-    post(bot.events_url, event_body(mention("who patches rds?", "1700000300.000100"), "EvMetrics1"), JSON)
+    post(bot.events_url, event_body(mention_event("who patches rds?", "1700000300.000100"), "EvMetrics1"), JSON)
     slack.wait_for("chat.postMessage")
     assert sample("srm_slack_api_errors_total", reason="http_500") >= 1
 
@@ -162,10 +157,10 @@ def test_a_full_backlog_refuses_new_events_and_slack_redelivers_them(slack):
     running, server = start_bot(slack, max_backlog=1)
     slow_slack = slack.held["chat.postMessage"] = threading.Event()
     try:
-        first = event_body(mention("who patches rds?", "1700000200.000100"), "EvBusy1")
+        first = event_body(mention_event("who patches rds?", "1700000200.000100"), "EvBusy1")
         assert post(running.events_url, first, JSON).status == 200
         assert settle(lambda: running.runtime.backlog == 1)  # its answer is waiting on Slack
-        second = event_body(mention("who encrypts s3 objects?", "1700000200.000200"), "EvBusy2")
+        second = event_body(mention_event("who encrypts s3 objects?", "1700000200.000200"), "EvBusy2")
         refused = post(running.events_url, second, JSON)
         assert refused.status == 503 and "busy" in refused.body
         slow_slack.set()

@@ -17,6 +17,7 @@ from tests.support.signed import (
     command_body,
     event_body,
     get,
+    mention_event,
     post,
     signature,
 )
@@ -72,8 +73,7 @@ def test_slash_free_text_answers_like_a_question(bot):
 
 
 def test_app_mention_answers_once_in_thread(bot, slack):
-    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches the guest os on EC2?",
-             "ts": "1700000000.000100", "channel": "C0001", "event_ts": "1700000000.000100"}  # fmt: skip
+    event = mention_event("who patches the guest os on EC2?", "1700000000.000100")
     result = post(bot.events_url, event_body(event, "EvMention1"), JSON)
     assert result.status == 200
     [call] = slack.wait_for("chat.postMessage")
@@ -84,8 +84,7 @@ def test_app_mention_answers_once_in_thread(bot, slack):
 
 
 def test_retried_event_gets_no_second_reply(bot, slack):
-    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> tell me about ec2",
-             "ts": "1700000000.000200", "channel": "C0001", "event_ts": "1700000000.000200"}  # fmt: skip
+    event = mention_event("tell me about ec2", "1700000000.000200")
     body = event_body(event, "EvRetry1")
     assert post(bot.events_url, body, JSON).status == 200
     slack.wait_for("chat.postMessage")
@@ -137,8 +136,7 @@ def test_channel_message_rules(bot, slack):
 
 
 def test_channel_mention_in_question_is_escaped(bot, slack):
-    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> <!channel> who knows <@U999> &stuff?",
-             "ts": "1700000000.000500", "channel": "C0001", "event_ts": "1700000000.000500"}  # fmt: skip
+    event = mention_event("<!channel> who knows <@U999> &stuff?", "1700000000.000500")
     post(bot.events_url, event_body(event, "EvEsc1"), JSON)
     [call] = slack.wait_for("chat.postMessage")
     text = all_text(call.args["blocks"]) + call.args.get("text", "")
@@ -254,8 +252,7 @@ def test_forged_body_with_valid_header_is_rejected(bot):
 
 def test_rate_limited_and_failing_web_api_calls_are_retried(bot, slack):
     slack.failures["chat.postMessage"] = [(429, {"Retry-After": "1"}), (503, {})]
-    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who secures the hypervisor?",
-             "ts": "1700000000.000600", "channel": "C0001", "event_ts": "1700000000.000600"}  # fmt: skip
+    event = mention_event("who secures the hypervisor?", "1700000000.000600")
     started = time.monotonic()
     post(bot.events_url, event_body(event, "EvRetryApi"), JSON)
     [_call] = slack.wait_for("chat.postMessage", timeout=15)
@@ -265,8 +262,7 @@ def test_rate_limited_and_failing_web_api_calls_are_retried(bot, slack):
 
 def test_no_token_or_secret_in_logs(bot, slack, caplog):
     caplog.set_level(logging.DEBUG)
-    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches ec2?",
-             "ts": "1700000000.000700", "channel": "C0001", "event_ts": "1700000000.000700"}  # fmt: skip
+    event = mention_event("who patches ec2?", "1700000000.000700")
     post(bot.events_url, event_body(event, "EvLogs"), JSON)
     post(bot.events_url, command_body("s3"), FORM)
     post(bot.events_url, command_body("s3"), FORM, secret="wrong")
@@ -294,8 +290,7 @@ def test_overlay_team_appears_in_slack_answer(slack):
     overlay = Path(__file__).resolve().parents[2] / "knowledge" / "overlay.example.yaml"
     running, server = start_bot(slack, overlay_path=overlay)
     try:
-        event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches our EC2 instances?",
-                 "ts": "1700000000.000900", "channel": "C0001", "event_ts": "1700000000.000900"}  # fmt: skip
+        event = mention_event("who patches our EC2 instances?", "1700000000.000900")
         post(running.events_url, event_body(event, "EvOverlay"), JSON)
         [call] = slack.wait_for("chat.postMessage")
         text = all_text(call.args["blocks"])

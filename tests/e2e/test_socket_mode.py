@@ -17,14 +17,13 @@ from bot.serve import socket_mode_handler
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE_DIR
 from tests.support.fake_slack import BOT_USER_ID, FakeSlack, settle
-from tests.support.signed import BOT_TOKEN
+from tests.support.signed import BOT_TOKEN, mention_event
 
 APP_TOKEN = "xapp-test-token-not-real"
 
 
 def envelope(envelope_id: str, retry_attempt: int, event_id: str = "EvSocket1", ts: str = "1700000001.000100") -> str:
-    event = {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> who patches the guest os on ec2?",
-             "ts": ts, "channel": "C0001", "event_ts": ts}  # fmt: skip
+    event = mention_event("who patches the guest os on ec2?", ts)
     payload = {"token": "legacy", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
                "event_id": event_id, "event_time": int(time.time()), "event": event,
                "authorizations": [{"team_id": "T0001", "user_id": BOT_USER_ID, "is_bot": True}]}  # fmt: skip

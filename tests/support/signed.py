@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from tests.support.fake_slack import BOT_USER_ID
+
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-not-real"
 
@@ -61,6 +63,12 @@ def _send(request: urllib.request.Request) -> HttpResult:
             return HttpResult(response.status, response.read().decode(), dict(response.headers))
     except urllib.error.HTTPError as error:
         return HttpResult(error.code, error.read().decode(), dict(error.headers))
+
+
+def mention_event(text: str, ts: str, channel: str = "C0001") -> dict[str, Any]:
+    """An app_mention event: `text` addressed to the bot, as message `ts` in `channel`."""
+    return {"type": "app_mention", "user": "U0001", "text": f"<@{BOT_USER_ID}> {text}", "ts": ts, "channel": channel,
+            "event_ts": ts}  # fmt: skip
 
 
 def event_body(event: dict[str, Any], event_id: str = "Ev0001") -> str:
