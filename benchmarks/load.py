@@ -71,8 +71,7 @@ class Result:
     def line(self, name: str) -> str:
         lat = sorted(self.latencies_ms) or [float("nan")]
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
-        rate = len(self.latencies_ms) / self.elapsed if self.elapsed else 0
-        return (f"{name:<34} {rate:>9.0f} req/s  p50 {p(0.5):6.2f} ms  p99 {p(0.99):6.2f} ms  "
+        return (f"{name:<34} {self.throughput:>9.0f} req/s  p50 {p(0.5):6.2f} ms  p99 {p(0.99):6.2f} ms  "
                 f"max {lat[-1]:7.2f} ms  errors {self.errors}  refused {self.shed}  "
                 f"({len(self.latencies_ms)} ok)")  # fmt: skip
 
@@ -187,16 +186,18 @@ async def fixed_concurrency(port: int, concurrency: int, duration: float, mentio
     return result
 
 
-def start_server(command: list[str], env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """Start a server; return it and the seconds until it answered its first slash command."""
+def start_server(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int, float]:
+    """Start a server on a free port (its last argument); return it, the port and the seconds until it
+    answered its first slash command."""
+    port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([*command, str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = started + 30
     while time.perf_counter() < deadline:
         try:
             status = asyncio.run(Connection(port).send(request_bytes(port, 0)))
             if status == 200:
-                return process, time.perf_counter() - started
+                return process, port, time.perf_counter() - started
         except OSError:
             time.sleep(0.02)
     process.kill()
@@ -261,8 +262,7 @@ class Server:
 
 
 def start(name: str, command: list[str], env: dict[str, str], answers_mentions: bool) -> Server:
-    port = free_port()
-    process, startup = start_server([*command, str(port)], env, port)
+    process, port, startup = start_server(command, env)
     return Server(name, port, process, command, [startup], answers_mentions)
 
 
@@ -270,8 +270,7 @@ def time_more_starts(servers: list[Server], env: dict[str, str], starts: int) ->
     """Start each server again and again, alternating, each time until its first answer."""
     for _ in range(starts - 1):
         for server in servers:
-            port = free_port()
-            process, startup = start_server([*server.command, str(port)], env, port)
+            process, _port, startup = start_server(server.command, env)
             process.terminate()
             process.wait(timeout=10)
             server.startups.append(startup)
