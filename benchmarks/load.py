@@ -63,6 +63,7 @@ class Result:
     shed: int = 0  # 503: refused while the bot's work backlog was full, for Slack to re-deliver later
     mentions_acked: int = 0
     elapsed: float = 0.0
+    drain: float = 0.0  # seconds after the burst until every acked mention's answer was posted
 
     @property
     def throughput(self) -> float:
@@ -282,7 +283,8 @@ def burst(server: Server, stand_in: StandIn, concurrency: int, seconds: float, m
     posted_before = stand_in.posted()
     result = asyncio.run(fixed_concurrency(server.port, concurrency, seconds, mention_every))
     if server.answers_mentions and result.mentions_acked:
-        server.drains.append(stand_in.wait_for_posts(posted_before + result.mentions_acked))
+        result.drain = stand_in.wait_for_posts(posted_before + result.mentions_acked)
+        server.drains.append(result.drain)
     return result
 
 
@@ -295,12 +297,10 @@ def closed_loop_rounds(servers: list[Server], stand_in: StandIn, args: argparse.
     for _ in range(args.rounds):
         for phase, mention_every in phases.items():
             for server in servers:
-                drained = len(server.drains)
                 result = burst(server, stand_in, args.concurrency, args.burst, mention_every)
                 server.bursts.setdefault(phase, []).append(result.throughput)
                 if mention_every:
-                    drain = server.drains[-1] if len(server.drains) > drained else 0.0
-                    answered = len(result.latencies_ms) / (result.elapsed + drain)
+                    answered = len(result.latencies_ms) / (result.elapsed + result.drain)
                     server.bursts.setdefault("answered", []).append(answered)
                 if result.errors:
                     print(f"{server.name}: {result.errors} errors in a {phase} burst")
