@@ -70,6 +70,12 @@ def fallback_text(snapshot: Snapshot, answer: Answer) -> str:
         return "I am not sure what you mean; did you mean one of these?"
     if answer.kind == "summary":
         return f"{snapshot.knowledge.services[answer.service or ''].name}: shared responsibility summary"
+    if answer.kind == "comparison":
+        services = snapshot.knowledge.services
+        return " · ".join(
+            f"{services[p.service].name if p.service in services else 'General rule'}: {p.owner or 'n/a'}"
+            for p in answer.parts
+        )
     return f"Owner: {answer.owner or 'n/a'} · Control category: {answer.category or 'n/a'}"
 
 

@@ -11,7 +11,19 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from bot.heap import gc_paused
-from bot.knowledge.schema import Check, Concept, ConceptFile, Overlay, Service, Tool, Topic, Vocabulary
+from bot.knowledge.schema import (
+    Check,
+    Concept,
+    ConceptFile,
+    Layer,
+    LayerFile,
+    Overlay,
+    Service,
+    SideWords,
+    Tool,
+    Topic,
+    Vocabulary,
+)
 from bot.matching.text import compact
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
@@ -49,6 +61,8 @@ class Knowledge:
     tools: dict[str, Tool]
     checks: dict[str, Check]
     vocabulary: Vocabulary
+    layers: dict[str, Layer]
+    side_words: SideWords
     overlay: Overlay | None = None
 
 
@@ -142,6 +156,7 @@ _TOOLS = TypeAdapter(dict[str, Tool])
 _CHECKS = TypeAdapter(dict[str, Check])
 _VOCABULARY = TypeAdapter(Vocabulary)
 _OVERLAY = TypeAdapter(Overlay)
+_LAYERS = TypeAdapter(LayerFile)
 OVERLAY_FILE = "overlay.yaml"
 
 
@@ -161,6 +176,7 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
     tools = _load_one(reader, root / "tools.yaml", _TOOLS) or {}
     vocabulary = _load_one(reader, root / "vocabulary.yaml", _VOCABULARY)
     concept_doc, concept_file = _load_doc(reader, root / "model.yaml", _CONCEPTS)
+    layer_doc, layer_file = _load_doc(reader, root / "layers.yaml", _LAYERS)
     checks = _load_checks(reader, root / "checks")
     services, service_docs = _load_services(reader, root / "services")
 
@@ -176,6 +192,10 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
             if concept.topic in concepts:
                 reader.report(concept_doc, ("concepts", i, "topic"), f"duplicate concept topic {concept.topic!r}")
             concepts[concept.topic] = concept
+    if layer_doc and layer_file:
+        for key, layer in layer_file.layers.items():
+            refs.check_topic(layer_doc, ("layers", key, "topic"), layer.topic)
+            refs.check_tools(layer_doc, ("layers", key, "tools"), layer.tools)
     for key, doc in service_docs.items():
         refs.check_service(doc, services[key])
     _check_aliases(reader, services, service_docs)
@@ -183,8 +203,10 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
 
     if reader.problems:
         raise KnowledgeError(reader.problems)
-    assert vocabulary is not None
-    return Knowledge(root, services, concepts, topics, tools, checks, vocabulary, overlay)
+    assert vocabulary is not None and layer_file is not None
+    return Knowledge(
+        root, services, concepts, topics, tools, checks, vocabulary, layer_file.layers, layer_file.side_words, overlay
+    )
 
 
 def _load_overlay(

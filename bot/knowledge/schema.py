@@ -85,6 +85,49 @@ class Concept(Model):
     sources: tuple[Url, ...] = Field(min_length=1)
 
 
+class LayerOwner(Model):
+    """Who owns a layer: one party under every service model (`all`), or one per model."""
+
+    all: Owner | None = None
+    infrastructure: Owner | None = None
+    container: Owner | None = None
+    abstract: Owner | None = None
+
+    def under(self, model: ServiceModel | None) -> Owner | None:
+        if self.all or model is None:
+            return self.all
+        return getattr(self, model)
+
+
+class Layer(Model):
+    """A part of the stack a question can name (hypervisor, guest OS, your data), and who owns it."""
+
+    title: Text
+    topic: Key
+    owner: LayerOwner
+    category: ControlCategory
+    phrases: tuple[Text, ...] = Field(min_length=1)
+    # False for layers that name a duty rather than a side ("your data"): they give the general rule
+    # where a service has no item, but do not turn an item's answer to one side.
+    picks_side: bool = True
+    aws: Text
+    customer: Text
+    tools: tuple[Key, ...] = ()
+    sources: tuple[Url, ...] = Field(min_length=1)
+
+
+class SideWords(Model):
+    """Words that point at one side of a shared duty: configuring verbs are the customer's."""
+
+    aws: tuple[Text, ...] = ()
+    customer: tuple[Text, ...] = ()
+
+
+class LayerFile(Model):
+    layers: dict[Key, Layer] = Field(min_length=1)
+    side_words: SideWords = SideWords()
+
+
 class ConceptFile(Model):
     concepts: tuple[Concept, ...] = Field(min_length=1)
 
@@ -121,6 +164,11 @@ class Vocabulary(Model):
     stopwords: tuple[Text, ...]
     declines: Declines
     starter_questions: tuple[Text, ...] = ()
+    # a question naming two services with one of these asks for them side by side
+    comparison_cues: tuple[Text, ...] = ()
+    # how an item's text says a side has nothing to do, and words that make a text an obligation
+    nothing_to_do: tuple[Text, ...] = ()
+    obligations: tuple[Text, ...] = ()
 
 
 class Team(Model):

@@ -8,9 +8,12 @@ from typing import Literal
 from bot.knowledge.schema import Concept, ControlCategory, Owner, Responsibility, Service, Team
 
 Status = Literal["answered", "ambiguous", "out_of_scope"]
-# item: one duty on one service; summary: a whole service; concept: a model-wide entry;
+# item: one duty on one service; summary: a whole service; concept: a model-wide entry or the general
+# rule for a layer; comparison: one answer per service, side by side (in `parts`);
 # help: greeting or empty question; decline: not an AWS shared-responsibility question.
-Kind = Literal["item", "summary", "concept", "help", "decline"]
+Kind = Literal["item", "summary", "concept", "comparison", "help", "decline"]
+# How the owner was decided: a service's item, one side of an item, or the layer table's general rule.
+Basis = Literal["item", "side", "layer"]
 
 
 @dataclass(frozen=True)
@@ -40,14 +43,24 @@ class Answer:
     message: str | None = None
     truncated: bool = False
     internal_owner: Team | None = None  # from the organisation overlay, for Customer / Shared duties
+    basis: Basis | None = None
+    side: Literal["AWS", "Customer"] | None = None  # the side of a shared duty the question asked about
+    parts: tuple[Answer, ...] = ()  # a comparison's answers, one per service
 
 
 def item_answer(
-    query: str, service: Service, item: Responsibility, confidence: float, suggestions: tuple[Suggestion, ...] = ()
+    query: str,
+    service: Service,
+    item: Responsibility,
+    confidence: float,
+    suggestions: tuple[Suggestion, ...] = (),
+    side: Literal["AWS", "Customer"] | None = None,
 ) -> Answer:
+    """An item's answer; asked about one side of it, the owner is that side's party."""
     return Answer(
-        query, "answered", "item", service=service.key, topic=item.topic, owner=item.owner, category=item.category,
-        tools=item.tools, sources=item.sources, item=item, confidence=round(confidence, 2), suggestions=suggestions,
+        query, "answered", "item", service=service.key, topic=item.topic, owner=side or item.owner,
+        category=item.category, tools=item.tools, sources=item.sources, item=item, confidence=round(confidence, 2),
+        suggestions=suggestions, basis="side" if side else "item", side=side,
     )  # fmt: skip
 
 
@@ -57,11 +70,12 @@ def concept_answer(
     confidence: float,
     suggestions: tuple[Suggestion, ...] = (),
     service: Service | None = None,
+    basis: Basis | None = None,
 ) -> Answer:
     return Answer(
         query, "answered", "concept", service=service.key if service else None, topic=concept.topic,
         owner=concept.owner, category=concept.category, tools=concept.tools, sources=concept.sources,
-        concept=concept, confidence=round(confidence, 2), suggestions=suggestions,
+        concept=concept, confidence=round(confidence, 2), suggestions=suggestions, basis=basis,
     )  # fmt: skip
 
 

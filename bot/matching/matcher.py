@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -10,6 +11,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
+from bot.matching.layers import LayerHit, LayerIndex, build_layer_index, has_part, side_owner
 from bot.matching.overlay import internal_owner
 from bot.matching.text import clean_question, compact, stem, words
 from bot.matching.vocabulary import MIN_FUZZY_LENGTH, Indexes, build_indexes
@@ -40,6 +42,7 @@ class ServiceHit:
     start: int
     length: int
     exact: bool
+    weak: bool = False  # a product name ("kafka") standing for a service no other word names
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,18 @@ class Reading:
     content_words: int
     unexplained_words: int  # words that are neither filler, a service, a duty nor a cue
     words: frozenset[str]  # stems of the words not naming a service, for matching item texts
+    sequence: tuple[str, ...] = ()  # the same stems in question order
+    layers: tuple[LayerHit, ...] = ()  # layers of the stack the question names, most specific first
+    comparison: bool = False  # a comparison word ("vs", "or") beside two or more services
 
 
 class Matcher:
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
         self.index: Indexes = build_indexes(knowledge)
+        self.layers: LayerIndex = build_layer_index(knowledge)
+        self.nothing = tuple(n.lower() for n in knowledge.vocabulary.nothing_to_do)
+        self.comparison_cues = frozenset(knowledge.vocabulary.comparison_cues)
 
     # --- reading ------------------------------------------------------------------------------
     def read(self, text: str) -> Reading:
@@ -89,6 +98,9 @@ class Matcher:
             content_words=len(content),
             unexplained_words=sum(1 for s in content if s not in index.known_stems),
             words=frozenset(content),
+            sequence=tuple(stems),
+            layers=tuple(self.layers.named(stems)),
+            comparison=len({h.key for h in services}) > 1 and not self.comparison_cues.isdisjoint(tokens),
         )
 
     def _find_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
@@ -127,7 +139,7 @@ class Matcher:
             for start in range(len(tokens) - length + 1):
                 key = weak.get("".join(tokens[start : start + length]))
                 if key and self._is_alias_span(tokens[start : start + length]):
-                    return [ServiceHit(key, start, length, exact=True)], set(range(start, start + length))
+                    return [ServiceHit(key, start, length, exact=True, weak=True)], set(range(start, start + length))
         return [], set()
 
     def _is_alias_span(self, words_: list[str]) -> bool:
@@ -175,7 +187,7 @@ class Matcher:
                         longest[topic] = max(longest.get(topic, 0), len(phrase - stopwords))
         # a multi-word phrase ("control plane") is more specific than its words apart
         scores = {
-            t: sum(weight[w] for w in c - stopwords) + 0.1 * len(c & stopwords) + 0.5 * max(longest.get(t, 1) - 1, 0)
+            t: math.fsum(weight[w] for w in c - stopwords) + 0.1 * len(c & stopwords) + 0.5 * max(longest.get(t, 1) - 1, 0)
             for t, c in covered.items()
         }
         topics = self.knowledge.topics
@@ -183,7 +195,8 @@ class Matcher:
         for key, score in scores.items():
             broader = topics[key].broader
             boosted[key] = score + (0.5 * scores[broader] if broader in scores else 0)
-        ranked = sorted(boosted.items(), key=lambda kv: -kv[1])
+        # ties go to the topic key, so the order never depends on set iteration (PYTHONHASHSEED)
+        ranked = sorted(boosted.items(), key=lambda kv: (-kv[1], kv[0]))
         best_words = len(covered[ranked[0][0]] - stopwords) if ranked else 0
         return self._prefer_broader_on_tie(ranked), best_words
 
@@ -216,23 +229,122 @@ class Matcher:
         return replace(answer, internal_owner=team) if team else answer
 
     def _answer(self, text: str, reading: Reading) -> Answer:
+        """The resolution order, in one place:
+        1. not ours (another cloud, greeting, off-topic) -> help or decline;
+        2. two services and a comparison word -> each answered on its own, side by side;
+        3. a layer AWS owns under every model (facilities, hypervisor, AWS staff) -> AWS, unless the
+           service has an item on that very topic (Outposts' racks are yours);
+        4. a service's item on the duty -> its owner, or the owner of the side the question asks about;
+        5. no item -> the layer table's general rule for the service's model;
+        6. otherwise ask back with choices."""
         if reading.other_cloud:
             return Answer(text, "out_of_scope", "decline", message=DECLINE_OTHER_CLOUD)
-        if not reading.services and not reading.topics:
+        if not reading.services and not reading.topics and not reading.layers:
             if reading.greeting_only or reading.content_words == 0:
                 return Answer(text, "out_of_scope", "help", message=HELP_TEXT)
             return Answer(text, "out_of_scope", "decline", message=DECLINE_UNKNOWN)
-        if reading.off_topic and not (reading.has_cue and reading.topics):
+        if reading.off_topic and not (reading.has_cue and (reading.topics or reading.layers)):
             return Answer(text, "out_of_scope", "decline", message=DECLINE_OFF_TOPIC)
+        if reading.services and reading.services[0].weak and self._names(reading, "self_managed"):
+            # "we self-host kafka": not the managed service's card
+            reading = replace(reading, services=[])
         if not reading.services:
-            return self._topic_only(text, reading)
+            return self._without_service(text, reading)
+        if reading.comparison and (reading.topics or reading.layers):
+            return self._compare(text, reading)
         service, rivals, confidence = self._pick_service(reading)
+        fixed = self.layers.fixed(list(reading.layers))
+        if fixed and not self._item_on(service, self.layers.layers[fixed.key].topic):
+            return self._layer_answer(text, fixed.key, service, confidence)
         if reading.topics and reading.topics[0][0] in self.index.model_only_topics:
             # "shared responsibility for rds": the model's own vocabulary says nothing about the duty
             reading = replace(reading, topics=[t for t in reading.topics if t[0] not in self.index.model_only_topics])
         if not reading.topics:
-            return self._service_only(text, service, reading, confidence)
-        return self._service_and_topic(text, service, rivals, reading, confidence)
+            rule = self._general_rule(text, reading, service, confidence)
+            return rule or self._service_only(text, service, reading, confidence)
+        answer = self._service_and_topic(text, service, rivals, reading, confidence)
+        if answer.kind == "item" and answer.status == "answered" and answer.item:
+            return self._asked_side(text, answer, reading, service, confidence)
+        if answer.kind == "summary" and answer.status == "ambiguous":
+            return self._general_rule(text, reading, service, confidence) or answer
+        return answer
+
+    def _names(self, reading: Reading, layer: str) -> bool:
+        return any(hit.key == layer for hit in reading.layers)
+
+    def _item_on(self, service: Service, topic: str) -> Responsibility | None:
+        return next((item for item in service.responsibilities if item.topic == topic), None)
+
+    def _layer_answer(self, text: str, layer: str, service: Service | None, confidence: float) -> Answer:
+        rule = self.layers.rule(layer, service.model if service else None)
+        assert rule is not None
+        return concept_answer(text, rule, 0.9 * confidence, service=service, basis="layer")
+
+    def _general_rule(self, text: str, reading: Reading, service: Service | None, confidence: float) -> Answer | None:
+        """The layer table's rule for the first named layer that has one under the service's model."""
+        model = service.model if service else None
+        for hit in reading.layers:
+            if self.layers.rule(hit.key, model):
+                return self._layer_answer(text, hit.key, service, confidence)
+        return None
+
+    def _asked_side(
+        self, text: str, answer: Answer, reading: Reading, service: Service, confidence: float
+    ) -> Answer:
+        """Turn an item's answer to the side the question asks about. A side named by a layer the
+        customer always owns ("client-side", "our own", "maintenance window") that the item has no part
+        for is answered by that layer's general rule instead of the item's other side."""
+        assert answer.item is not None
+        layers = [h for h in reading.layers if self.layers.layers[h.key].picks_side]
+        side = self.layers.side(layers, list(reading.sequence), service.model)
+        party = side_owner(answer.item, side, self.nothing)
+        if party:
+            return replace(answer, owner=party, side=party, basis="side")
+        if side == "Customer" and answer.item.owner != "Customer":
+            for hit in layers:
+                if self.layers.layers[hit.key].owner.all == "Customer":
+                    return self._layer_answer(text, hit.key, service, confidence)
+        return answer
+
+    def _without_service(self, text: str, reading: Reading) -> Answer:
+        """A duty or layer with no service: a layer AWS always owns, a model-wide entry (turned to the
+        side asked about), or the general rule of a layer."""
+        fixed = self.layers.fixed(list(reading.layers))
+        if fixed:
+            return self._layer_answer(text, fixed.key, None, 1.0)
+        if not reading.topics:
+            return self._general_rule(text, reading, None, 1.0) or Answer(
+                text, "out_of_scope", "decline", message=DECLINE_UNKNOWN
+            )
+        answer = self._topic_only(text, reading)
+        concept = answer.concept
+        if concept and concept.owner == "Shared" and answer.status == "answered":
+            side = self.layers.side(list(reading.layers), list(reading.sequence), None)
+            text_of = {"AWS": concept.aws, "Customer": concept.customer}
+            if side and has_part(text_of[side], self.nothing):
+                return replace(answer, owner=side, side=side, basis="side")
+        return answer
+
+    def _compare(self, text: str, reading: Reading) -> Answer:
+        """Each named service answered on its own, in the order asked; one owner only if all agree."""
+        keys = list(dict.fromkeys(h.key for h in reading.services))
+        parts = []
+        for key in keys:
+            hits = [h for h in reading.services if h.key == key]
+            part = self._answer(text, replace(reading, services=hits, comparison=False))
+            parts.append(part)
+        owners = {p.owner for p in parts}
+        topics = {p.topic for p in parts}
+        return Answer(
+            text,
+            "answered",
+            "comparison",
+            topic=topics.pop() if len(topics) == 1 else None,
+            owner=owners.pop() if len(owners) == 1 else None,
+            confidence=min(p.confidence for p in parts),
+            sources=tuple(dict.fromkeys(url for p in parts for url in p.sources)),
+            parts=tuple(parts),
+        )
 
     def _pick_service(self, reading: Reading) -> tuple[Service, list[Service], float]:
         """The service a question is about, and rival services it names as equally likely subjects.
@@ -277,14 +389,14 @@ class Matcher:
         weights = self.index.item_stem_weight[service.key]
         scored = sorted(
             (
-                (sum(weights[w] for w in reading.words & stems), i)
+                (math.fsum(weights[w] for w in reading.words & stems), -i)
                 for i, stems in enumerate(self.index.item_stems[service.key])
             ),
             reverse=True,
         )
         if not scored:
             return None
-        best, index = scored[0]
+        best, index = scored[0][0], -scored[0][1]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         if best >= TEXT_MATCH_MIN and best - runner_up >= TEXT_MATCH_MARGIN:
             return service.responsibilities[index], best

@@ -128,6 +128,11 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
     greetings = phrase_list(vocabulary.greetings)
     other_clouds = phrase_list(vocabulary.declines.other_clouds)
     off_topic = phrase_list(vocabulary.declines.off_topic)
+    layer_texts = [t for layer in knowledge.layers.values() for t in layer.phrases]
+    side_texts = [*knowledge.side_words.aws, *knowledge.side_words.customer]
+    for text in (*layer_texts, *side_texts):
+        for w in words(text):
+            topic_words.add_with_inflections(w)
     for group in (vocabulary.responsibility_cues, vocabulary.declines.off_topic, vocabulary.declines.other_clouds):
         for text in group:
             for w in words(text):
@@ -150,6 +155,8 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
         item_stems[key] = stems_per_item
         item_stem_weight[key] = {st: 1 / n for st, n in frequency.items()}
     known = set(stopwords) | set(phrases_by_stem)
+    for text in (*layer_texts, *side_texts):
+        known |= _stems(text)
     for group in (cues, greetings, other_clouds, off_topic):
         for stems in group:
             known |= stems

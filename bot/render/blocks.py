@@ -12,7 +12,7 @@ from bot.knowledge.schema import Service
 from bot.matching.answer import Answer, Suggestion
 from bot.matching.overlay import describe
 from bot.quiz import QuizQuestion, QuizState
-from bot.render.views import answer_checks, answer_tools, gap_lines, summarize_service
+from bot.render.views import answer_checks, answer_tools, gap_lines, side_note, summarize_service
 
 Block = dict[str, Any]
 
@@ -58,6 +58,10 @@ def header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": _cut(text, HEADER_LIMIT), "emoji": True}}
 
 
+def divider() -> Block:
+    return {"type": "divider"}
+
+
 def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, SECTION_LIMIT)}]}
 
@@ -101,6 +105,9 @@ def build_answer_blocks(knowledge: Knowledge, answer: Answer, *, share: bool = F
         blocks = build_suggestion_blocks(answer.query, answer.suggestions)
     elif answer.kind == "summary":
         blocks = build_service_blocks(knowledge, knowledge.services[answer.service or ""])
+    elif answer.kind == "comparison":
+        blocks = [block for part in answer.parts for block in _comparison_part(knowledge, part)]
+        blocks.append(_feedback(answer))
     else:
         blocks = _duty_blocks(knowledge, answer)
         if answer.confidence < LOW_CONFIDENCE and answer.suggestions:
@@ -111,6 +118,15 @@ def build_answer_blocks(knowledge: Knowledge, answer: Answer, *, share: bool = F
     if share:
         blocks.append(share_actions(answer.query))
     return blocks[:MESSAGE_BLOCK_LIMIT]
+
+
+def _comparison_part(knowledge: Knowledge, part: Answer) -> list[Block]:
+    """One service of a side-by-side answer: its duty blocks, or its summary line when it has none."""
+    if part.kind in ("item", "concept") and part.status == "answered":
+        return [*_duty_blocks(knowledge, part), divider()]
+    service = knowledge.services.get(part.service or "")
+    name = service.name if service else "This service"
+    return [section(f"*{escape(name)}:* no single answer here - try `/srm {escape(part.service or '')}`."), divider()]
 
 
 def _duty_blocks(knowledge: Knowledge, answer: Answer) -> list[Block]:
@@ -126,7 +142,10 @@ def _duty_blocks(knowledge: Knowledge, answer: Answer) -> list[Block]:
         if team.runbook:
             owner += f" · {link(team.runbook, 'runbook')}"
     blocks = [header(title), _fields(f"*Owner*\n{owner}", f"*Control category*\n{answer.category or 'n/a'}")]
-    if answer.concept:
+    note = side_note(answer)
+    if note:
+        blocks.append(context(escape(note)))
+    if answer.concept and answer.basis != "layer":
         blocks.append(section(escape(answer.concept.explanation)))
     if source.aws:
         blocks.append(section(f"*AWS does:* {escape(source.aws)}"))

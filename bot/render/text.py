@@ -9,7 +9,7 @@ from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Service, Team
 from bot.matching.answer import Answer
 from bot.matching.overlay import describe
-from bot.render.views import Duty, answer_checks, answer_tools, gap_lines, summarize_service
+from bot.render.views import Duty, answer_checks, answer_tools, gap_lines, side_note, summarize_service
 
 WIDTH = 100
 
@@ -31,6 +31,8 @@ def render_answer(knowledge: Knowledge, answer: Answer) -> str:
         return answer.message or ""
     if answer.status == "ambiguous":
         return render_suggestions(answer)
+    if answer.kind == "comparison":
+        return "\n\n".join(render_answer(knowledge, part) for part in answer.parts) + _note(answer)
     if answer.kind == "summary":
         service = knowledge.services[answer.service or ""]
         return render_service(knowledge, service) + _note(answer)
@@ -41,7 +43,10 @@ def render_answer(knowledge: Knowledge, answer: Answer) -> str:
     )
     if answer.internal_owner:
         lines.append(_field("Your team:", _team_line(answer.internal_owner)))
-    if answer.concept:
+    note = side_note(answer)
+    if note:
+        lines.append(textwrap.fill(note, WIDTH))
+    if answer.concept and answer.basis != "layer":
         lines.append(textwrap.fill(answer.concept.explanation, WIDTH))
     source = answer.item or answer.concept
     if source and source.aws:

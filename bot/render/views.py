@@ -58,6 +58,16 @@ def answer_checks(knowledge: Knowledge, answer: Answer) -> tuple[tuple[str, Chec
     return tuple((check_id, knowledge.checks[check_id]) for check_id in verify)
 
 
+def side_note(answer: Answer) -> str | None:
+    """Why the owner differs from the duty's own label: one side of it was asked, or a general rule."""
+    if answer.basis == "side" and answer.item and answer.side:
+        party = "AWS's" if answer.side == "AWS" else "your"
+        return f"You asked about {party} part of this duty; the duty as a whole is {answer.item.owner}."
+    if answer.basis == "layer" and answer.concept:
+        return answer.concept.explanation
+    return None
+
+
 def answer_to_dict(knowledge: Knowledge, answer: Answer) -> dict[str, Any]:
     """The JSON contract of `srm ask --json`; other tools depend on these keys."""
     return {
@@ -78,6 +88,9 @@ def answer_to_dict(knowledge: Knowledge, answer: Answer) -> dict[str, Any]:
         ],
         "internal_owner": answer.internal_owner.model_dump() if answer.internal_owner else None,
         "truncated": answer.truncated,
+        "basis": answer.basis,
+        "side": answer.side,
+        "comparison": [answer_to_dict(knowledge, part) for part in answer.parts],
     }
 
 
