@@ -24,6 +24,7 @@ from bot.knowledge.schema import (
     Topic,
     Vocabulary,
 )
+from bot.knowledge.labels import Labels
 from bot.matching.text import compact
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
@@ -180,7 +181,7 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
     checks = _load_checks(reader, root / "checks")
     services, service_docs = _load_services(reader, root / "services")
 
-    refs = _References(reader, topics, tools, checks)
+    refs = _References(reader, topics, tools, checks, Labels.from_vocabulary(vocabulary))
     for key, topic in topics.items():
         if topic.broader and topic.broader not in topics:
             reader.report(topic_doc, (key, "broader"), f"unknown topic {topic.broader!r}")
@@ -279,6 +280,7 @@ class _References:
     topics: dict[str, Topic]
     tools: dict[str, Tool]
     checks: dict[str, Check]
+    labels: Labels
 
     def check_topic(self, doc: _Document, loc: Loc, topic: str) -> None:
         if topic not in self.topics:
@@ -296,6 +298,8 @@ class _References:
 
     def check_service(self, doc: _Document, service: Service) -> None:
         for i, item in enumerate(service.responsibilities):
+            for field_name, message in self.labels.disagreements(item):
+                self.reader.report(doc, ("responsibilities", i, field_name), message)
             self.check_topic(doc, ("responsibilities", i, "topic"), item.topic)
             self.check_tools(doc, ("responsibilities", i, "tools"), item.tools)
             self.check_verify(doc, ("responsibilities", i, "verify"), item.verify)
