@@ -121,6 +121,8 @@ class SideWords(Model):
 
     aws: tuple[Text, ...] = ()
     customer: tuple[Text, ...] = ()
+    aws_strong: tuple[Text, ...] = ()
+    customer_strong: tuple[Text, ...] = ()
 
 
 class LayerFile(Model):

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Layer, Owner, Responsibility, ServiceModel
 from bot.matching.text import stem, words
@@ -18,7 +19,10 @@ Party = Literal["AWS", "Customer"]
 MODELS: tuple[ServiceModel, ...] = ("infrastructure", "container", "abstract")
 LAYER_VOTE = 1.0  # a layer with one owner under the model names that owner's side
 WORD_VOTE = 0.5  # a side word ("choose", "automatically") leans that way
-SIDE_MARGIN = 0.5  # one side must lead by this much; otherwise the duty's own owner stands
+TEXT_VOTE = 0.25  # each word the question shares with only one side's text of the item...
+TEXT_VOTE_CAP = 1.0  # ...up to this much
+SIDE_MARGIN = 0.5  # one side must lead by this much to answer that side of a shared item
+FLIP_MARGIN = 1.0  # and by this much to answer the other side of an item one party owns
 
 
 def _stems(text: str) -> tuple[str, ...]:
@@ -35,7 +39,7 @@ class LayerHit:
 class LayerIndex:
     layers: dict[str, Layer]
     phrases_by_stem: dict[str, list[tuple[str, tuple[str, ...]]]]
-    side_words: dict[str, tuple[tuple[str, ...], ...]]
+    side_words: dict[str, tuple[tuple[tuple[str, ...], float], ...]]  # party -> (phrase, weight)
     rules: dict[tuple[str, ServiceModel | None], Concept]  # (layer, model) -> its general-rule answer
     words: frozenset[str]  # every word of every phrase, for typo tolerance
 
@@ -68,21 +72,33 @@ class LayerIndex:
     def owner(self, key: str, model: ServiceModel | None) -> Owner | None:
         return self.layers[key].owner.under(model)
 
-    def side(self, hits: list[LayerHit], sequence: list[str], model: ServiceModel | None) -> Party | None:
-        """The side the question asks about, when one side clearly leads."""
+    def side(
+        self,
+        hits: list[LayerHit],
+        sequence: list[str],
+        model: ServiceModel | None,
+        texts: tuple[frozenset[str], frozenset[str]] | None = None,
+        margin: float = SIDE_MARGIN,
+    ) -> Party | None:
+        """The side the question asks about, when one side leads by `margin`. `texts` are the stems only
+        an item's AWS text and only its customer text use: "performs the AES-256 encryption" echoes the
+        AWS part, "pick the KMS key" the customer's."""
         votes: dict[str, float] = defaultdict(float)
+        if texts:
+            asked = set(sequence)
+            for party, only in zip(("AWS", "Customer"), texts, strict=True):
+                votes[party] += min(TEXT_VOTE * len(asked & only), TEXT_VOTE_CAP)
         for hit in hits:
             owner = self.owner(hit.key, model)
             if owner in ("AWS", "Customer") and self.layers[hit.key].picks_side:
                 votes[owner] += LAYER_VOTE
         joined = tuple(sequence)
         for party, phrases in self.side_words.items():
-            if any(_contains(joined, phrase) for phrase in phrases):
-                votes[party] += WORD_VOTE
+            votes[party] += max((weight for phrase, weight in phrases if _contains(joined, phrase)), default=0.0)
         aws, customer = votes["AWS"], votes["Customer"]
-        if aws - customer >= SIDE_MARGIN:
+        if aws - customer >= margin:
             return "AWS"
-        if customer - aws >= SIDE_MARGIN:
+        if customer - aws >= margin:
             return "Customer"
         return None
 
@@ -126,9 +142,15 @@ def build_layer_index(knowledge: Knowledge) -> LayerIndex:
             owner = layer.owner.under(model)
             if owner and not layer.owner.all:
                 rules[(key, model)] = _rule(layer, owner, model)
+    words_ = knowledge.side_words
     side_words = {
-        "AWS": tuple(_stems(t) for t in knowledge.side_words.aws),
-        "Customer": tuple(_stems(t) for t in knowledge.side_words.customer),
+        "AWS": tuple(
+            [(_stems(t), WORD_VOTE) for t in words_.aws] + [(_stems(t), 2 * WORD_VOTE) for t in words_.aws_strong]
+        ),
+        "Customer": tuple(
+            [(_stems(t), WORD_VOTE) for t in words_.customer]
+            + [(_stems(t), 2 * WORD_VOTE) for t in words_.customer_strong]
+        ),
     }
     return LayerIndex(
         layers=knowledge.layers,
@@ -139,22 +161,11 @@ def build_layer_index(knowledge: Knowledge) -> LayerIndex:
     )
 
 
-def has_part(text: str | None, nothing: tuple[str, ...]) -> bool:
-    """Whether an AWS/You text gives that side something to do ("Nothing to patch" does not)."""
-    if not text:
-        return False
-    lowered = text.strip().lower()
-    return not any(lowered.startswith(n) for n in nothing)
-
-
-def side_owner(item: Responsibility, side: Party | None, nothing: tuple[str, ...]) -> Party | None:
+def side_owner(item: Responsibility, side: Party | None, labels: Labels) -> Party | None:
     """The owner of the side a question asks about, where the item gives that side a real part.
 
-    A shared item answers either side; an item AWS owns answers the customer's side only where its
-    "You do" names a real part (choosing the window). An item the customer owns keeps its owner."""
+    A side is answered only where the item gives that side a real part ("choose the window")."""
     if side is None or item.owner == side:
         return None
-    if item.owner == "Shared" or (item.owner == "AWS" and side == "Customer"):
-        text = item.aws if side == "AWS" else item.customer
-        return side if has_part(text, nothing) else None
-    return None
+    text = item.aws if side == "AWS" else item.customer
+    return side if labels.has_part(text) else None

@@ -11,7 +11,8 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
-from bot.matching.layers import LayerHit, LayerIndex, build_layer_index, has_part, side_owner
+from bot.knowledge.labels import Labels
+from bot.matching.layers import FLIP_MARGIN, SIDE_MARGIN, LayerHit, LayerIndex, build_layer_index, side_owner
 from bot.matching.overlay import internal_owner
 from bot.matching.text import clean_question, compact, stem, words
 from bot.matching.vocabulary import MIN_FUZZY_LENGTH, Indexes, build_indexes
@@ -69,7 +70,8 @@ class Matcher:
         self.knowledge = knowledge
         self.index: Indexes = build_indexes(knowledge)
         self.layers: LayerIndex = build_layer_index(knowledge)
-        self.nothing = tuple(n.lower() for n in knowledge.vocabulary.nothing_to_do)
+        self.labels = Labels.from_vocabulary(knowledge.vocabulary)
+        self.side_texts = self._side_texts()
         self.comparison_cues = frozenset(knowledge.vocabulary.comparison_cues)
 
     # --- reading ------------------------------------------------------------------------------
@@ -99,8 +101,8 @@ class Matcher:
             unexplained_words=sum(1 for s in content if s not in index.known_stems),
             words=frozenset(content),
             sequence=tuple(stems),
-            layers=tuple(self.layers.named(stems)),
-            comparison=len({h.key for h in services}) > 1 and not self.comparison_cues.isdisjoint(tokens),
+            layers=tuple(self.layers.named([stem(t) for i, t in enumerate(tokens) if i not in used])),
+            comparison=not self.comparison_cues.isdisjoint(tokens),
         )
 
     def _find_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
@@ -250,7 +252,7 @@ class Matcher:
             reading = replace(reading, services=[])
         if not reading.services:
             return self._without_service(text, reading)
-        if reading.comparison and (reading.topics or reading.layers):
+        if reading.comparison and (reading.topics or reading.layers) and len(self._subjects(reading, False)) > 1:
             return self._compare(text, reading)
         service, rivals, confidence = self._pick_service(reading)
         fixed = self.layers.fixed(list(reading.layers))
@@ -268,6 +270,17 @@ class Matcher:
         if answer.kind == "summary" and answer.status == "ambiguous":
             return self._general_rule(text, reading, service, confidence) or answer
         return answer
+
+    def _side_texts(self) -> dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]]:
+        """Per item, the stems only its AWS text uses and those only its customer text uses."""
+        ignored = self.index.stopwords.union(*self.index.cues)
+        sides = {}
+        for key, service in self.knowledge.services.items():
+            for i, item in enumerate(service.responsibilities):
+                aws = {stem(w) for w in words(item.aws)} - ignored
+                customer = {stem(w) for w in words(item.customer)} - ignored
+                sides[(key, i)] = (frozenset(aws - customer), frozenset(customer - aws))
+        return sides
 
     def _names(self, reading: Reading, layer: str) -> bool:
         return any(hit.key == layer for hit in reading.layers)
@@ -295,16 +308,35 @@ class Matcher:
         customer always owns ("client-side", "our own", "maintenance window") that the item has no part
         for is answered by that layer's general rule instead of the item's other side."""
         assert answer.item is not None
+        item = answer.item
         layers = [h for h in reading.layers if self.layers.layers[h.key].picks_side]
-        side = self.layers.side(layers, list(reading.sequence), service.model)
-        party = side_owner(answer.item, side, self.nothing)
+        texts = self.side_texts[(service.key, service.responsibilities.index(item))]
+        margin = SIDE_MARGIN if item.owner == "Shared" else FLIP_MARGIN
+        side = self.layers.side(layers, list(reading.sequence), service.model, texts, margin)
+        party = side_owner(item, side, self.labels)
         if party:
             return replace(answer, owner=party, side=party, basis="side")
-        if side == "Customer" and answer.item.owner != "Customer":
+        if side == "Customer" and item.owner != "Customer":
             for hit in layers:
                 if self.layers.layers[hit.key].owner.all == "Customer":
                     return self._layer_answer(text, hit.key, service, confidence)
+        leaning = self.layers.side(layers, list(reading.sequence), service.model, texts, SIDE_MARGIN)
+        if item.owner != "Shared" and side_owner(item, leaning, self.labels):
+            # the question leans to the side the item's owner does not hold: ask back, never guess
+            return self._both_sides(answer, service)
         return answer
+
+    def _both_sides(self, answer: Answer, service: Service) -> Answer:
+        label = f"{service.name}: {self._label(answer.topic or '')}"
+        choices = (Suggestion(service.key, answer.topic, f"{label} (AWS's part and yours)"),)
+        return replace(
+            answer,
+            status="ambiguous",
+            owner=None,
+            category=None,
+            confidence=round(answer.confidence * 0.5, 2),
+            suggestions=choices + answer.suggestions[:2],
+        )
 
     def _without_service(self, text: str, reading: Reading) -> Answer:
         """A duty or layer with no service: a layer AWS always owns, a model-wide entry (turned to the
@@ -321,7 +353,7 @@ class Matcher:
         if concept and concept.owner == "Shared" and answer.status == "answered":
             side = self.layers.side(list(reading.layers), list(reading.sequence), None)
             text_of = {"AWS": concept.aws, "Customer": concept.customer}
-            if side and has_part(text_of[side], self.nothing):
+            if side and self.labels.has_part(text_of[side]):
                 return replace(answer, owner=side, side=side, basis="side")
         return answer
 
@@ -348,27 +380,37 @@ class Matcher:
 
     def _pick_service(self, reading: Reading) -> tuple[Service, list[Service], float]:
         """The service a question is about, and rival services it names as equally likely subjects.
+        Software the customer runs itself is asked about on the infrastructure it runs on ("our own
+        Elasticsearch on EC2 instead of OpenSearch" is EC2's)."""
+        services = self.knowledge.services
+        exact = {h.key for h in reading.services if h.exact}
+        subjects = self._subjects(reading, infrastructure_yields=not self._names(reading, "self_managed"))
+        if self._names(reading, "self_managed"):
+            subjects.sort(key=lambda k: services[k].model != "infrastructure")  # stable: order asked otherwise
+        primary = subjects[0]
+        confidence = 1.0 if primary in exact else FUZZY_PENALTY
+        return services[primary], [services[k] for k in subjects[1:]], confidence
 
-        A service that is only context yields: one the other lists as a tool, the usual tool for the
-        duty asked (KMS for keys), or the infrastructure the other runs in (VPC, EC2)."""
+    def _subjects(self, reading: Reading, infrastructure_yields: bool = True) -> list[str]:
+        """The named services that are subjects, in the order asked. A service that is only context
+        yields: the usual tool for the duty asked (KMS for keys), one the other lists as a tool, or
+        (unless `infrastructure_yields` is off) the infrastructure the other runs in (VPC, EC2)."""
         services = self.knowledge.services
         named = list(dict.fromkeys(h.key for h in reading.services))
-        exact = {h.key for h in reading.services if h.exact}
         concept = self._concept_for(reading.topics[0][0]) if reading.topics else None
         topic_tools = set(concept.tools) if concept else set()
         tools_of = {k: {t for item in services[k].responsibilities for t in item.tools} for k in named}
-        context_rules = (
+        context_rules = [
             lambda k, rest: k in topic_tools,
             lambda k, rest: any(k in tools_of[o] for o in rest if o != k),
-            lambda k, rest: services[k].model == "infrastructure",
-        )
+        ]
+        if infrastructure_yields:
+            context_rules.append(lambda k, rest: services[k].model == "infrastructure")
         subjects = named
         for is_context in context_rules:
             if len(subjects) > 1:
                 subjects = [k for k in subjects if not is_context(k, subjects)] or subjects
-        primary = subjects[0]
-        confidence = 1.0 if primary in exact else FUZZY_PENALTY
-        return services[primary], [services[k] for k in subjects[1:]], confidence
+        return list(subjects)
 
     def _item_for(self, service: Service, ranked: list[tuple[str, float]]) -> tuple[Responsibility, str, float] | None:
         """Best item of a service for the ranked topics: the topic itself, a narrower one, a broader one."""

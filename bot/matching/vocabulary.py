@@ -129,7 +129,8 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
     other_clouds = phrase_list(vocabulary.declines.other_clouds)
     off_topic = phrase_list(vocabulary.declines.off_topic)
     layer_texts = [t for layer in knowledge.layers.values() for t in layer.phrases]
-    side_texts = [*knowledge.side_words.aws, *knowledge.side_words.customer]
+    sides = knowledge.side_words
+    side_texts = [*sides.aws, *sides.customer, *sides.aws_strong, *sides.customer_strong]
     for text in (*layer_texts, *side_texts):
         for w in words(text):
             topic_words.add_with_inflections(w)
