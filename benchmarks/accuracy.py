@@ -48,6 +48,7 @@ def baseline(knowledge: Knowledge):
 
 TRUTH = sorted((ROOT / "tests" / "data" / "truth").glob("*.yaml"))
 
+
 def question_sets() -> dict[str, tuple[list[Case], bool]]:
     """The truth set's two parts (expected owners from AWS pages, written blind) and the older sets.
     Failures of the locked part are never printed: it is scored, not tuned on."""
@@ -58,7 +59,10 @@ def question_sets() -> dict[str, tuple[list[Case], bool]]:
             load_cases((ROOT / "tests" / "data" / "questions").glob("*.yaml")),
             True,
         ),
-        "older held-out set (tests/data/holdout)": (load_cases((ROOT / "tests" / "data" / "holdout").glob("*.yaml")), True),
+        "older held-out set (tests/data/holdout)": (
+            load_cases((ROOT / "tests" / "data" / "holdout").glob("*.yaml")),
+            True,
+        ),
     }
 
 
@@ -66,10 +70,8 @@ def main() -> None:
     knowledge = load_knowledge()
     matcher = Matcher(knowledge)
     base_answer, size = baseline(knowledge)
-    if sys.argv[1:]:
-        sets = {"given files": (load_cases([Path(p) for p in sys.argv[1:]]), True)}
-    else:
-        sets = question_sets()
+    given = [Path(p) for p in sys.argv[1:]]
+    sets = {"given files": (load_cases(given), True)} if given else question_sets()
     for name, (cases, show) in sets.items():
         print(f"== {name}")
         report(cases, matcher, base_answer, show)

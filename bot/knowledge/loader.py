@@ -11,6 +11,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from bot.heap import gc_paused
+from bot.knowledge.labels import Labels
 from bot.knowledge.schema import (
     Check,
     Concept,
@@ -24,7 +25,6 @@ from bot.knowledge.schema import (
     Topic,
     Vocabulary,
 )
-from bot.knowledge.labels import Labels
 from bot.matching.text import compact
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"

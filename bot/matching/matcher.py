@@ -8,10 +8,10 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
+from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
-from bot.knowledge.labels import Labels
 from bot.matching.layers import FLIP_MARGIN, SIDE_MARGIN, LayerHit, LayerIndex, build_layer_index, side_owner
 from bot.matching.overlay import internal_owner
 from bot.matching.text import clean_question, compact, stem, words
@@ -189,7 +189,9 @@ class Matcher:
                         longest[topic] = max(longest.get(topic, 0), len(phrase - stopwords))
         # a multi-word phrase ("control plane") is more specific than its words apart
         scores = {
-            t: math.fsum(weight[w] for w in c - stopwords) + 0.1 * len(c & stopwords) + 0.5 * max(longest.get(t, 1) - 1, 0)
+            t: math.fsum(weight[w] for w in c - stopwords)
+            + 0.1 * len(c & stopwords)
+            + 0.5 * max(longest.get(t, 1) - 1, 0)
             for t, c in covered.items()
         }
         topics = self.knowledge.topics
@@ -301,9 +303,7 @@ class Matcher:
                 return self._layer_answer(text, hit.key, service, confidence)
         return None
 
-    def _asked_side(
-        self, text: str, answer: Answer, reading: Reading, service: Service, confidence: float
-    ) -> Answer:
+    def _asked_side(self, text: str, answer: Answer, reading: Reading, service: Service, confidence: float) -> Answer:
         """Turn an item's answer to the side the question asks about. A side named by a layer the
         customer always owns ("client-side", "our own", "maintenance window") that the item has no part
         for is answered by that layer's general rule instead of the item's other side."""
