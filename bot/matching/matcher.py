@@ -162,7 +162,8 @@ class Matcher:
         if len(words_) == 2 and words_[0] in ("aws", "amazon"):
             words_ = words_[1:]  # "aws bakcup" may be "AWS Backup" misspelt
         unknown = [w for w in words_ if stem(w) not in index.known_stems]
-        if not unknown or any(w in index.stopwords for w in words_):
+        # a known word ("own" in "our own elasticsearch") is not half of a misspelt name
+        if len(unknown) < len(words_) or any(w in index.stopwords for w in words_):
             return False
         return not any(index.topic_words.nearest(w) for w in unknown)
 
@@ -387,6 +388,8 @@ class Matcher:
         subjects = self._subjects(reading, infrastructure_yields=not self._names(reading, "self_managed"))
         if self._names(reading, "self_managed"):
             subjects.sort(key=lambda k: services[k].model != "infrastructure")  # stable: order asked otherwise
+            if services[subjects[0]].model == "infrastructure":
+                subjects = subjects[:1]  # the managed service named is the one they do not use
         primary = subjects[0]
         confidence = 1.0 if primary in exact else FUZZY_PENALTY
         return services[primary], [services[k] for k in subjects[1:]], confidence

@@ -168,3 +168,46 @@ def test_overlay_unknown_team_service_and_topic(knowledge_copy):
         "knowledge/overlay.yaml:6: owners.1.team: unknown team 'nobody' (see teams)",
         "knowledge/overlay.yaml:6: owners.1.topic: unknown topic 'pathcing'",
     ]
+
+
+def _replace_customer_text(path: Path, text: str) -> None:
+    """Replace the first item's (possibly folded, multi-line) customer text."""
+    lines = path.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("    customer: "))
+    end = start + 1
+    while lines[end].startswith("      "):
+        end += 1
+    path.write_text("".join([*lines[:start], f"    customer: {text}\n", *lines[end:]]))
+
+
+def test_owner_that_disagrees_with_its_texts_fails_with_file_line_field(knowledge_copy):
+    """Class 7: an item owned by AWS whose 'You do' makes you act is a broken file, not an answer."""
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _edit(
+        ec2,
+        "    owner: Customer\n    category: Shared\n    aws: Patches and maintains the host OS",
+        "    owner: AWS\n    category: Shared\n    aws: Patches and maintains the host OS",
+    )
+    _replace_customer_text(ec2, "You must start each guest OS upgrade yourself.")
+    customer_line = _line_of(ec2, "    customer: You must")
+    problems = _problems(knowledge_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"knowledge/services/ec2.yaml:{customer_line}: responsibilities.0.customer: ")
+    assert "owner is AWS" in problems[0]
+
+
+def test_shared_category_with_nothing_for_you_fails(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    _replace_customer_text(ec2, "Nothing to do.")
+    problems = _problems(knowledge_copy)
+    assert any("owner is Customer but 'customer' gives you nothing to do" in p for p in problems), problems
+    assert any("category is Shared but 'customer' gives you nothing to do" in p for p in problems), problems
+
+
+def test_layer_table_names_an_unknown_topic(knowledge_copy):
+    layers = knowledge_copy / "layers.yaml"
+    _edit(layers, "    topic: hypervisor\n", "    topic: hypervisors\n")
+    line = _line_of(layers, "topic: hypervisors")
+    assert _problems(knowledge_copy) == [
+        f"knowledge/layers.yaml:{line}: layers.virtualization.topic: unknown topic 'hypervisors' (see topics.yaml)"
+    ]
