@@ -7,6 +7,7 @@ the service's model names that party's side; configuring verbs ("choose", "turn 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,7 +42,6 @@ class LayerIndex:
     phrases_by_stem: dict[str, list[tuple[str, tuple[str, ...]]]]
     side_words: dict[str, tuple[tuple[tuple[str, ...], float], ...]]  # party -> (phrase, weight)
     rules: dict[tuple[str, ServiceModel | None], Concept]  # (layer, model) -> its general-rule answer
-    words: frozenset[str]  # every word of every phrase, for typo tolerance
 
     def named(self, sequence: list[str]) -> list[LayerHit]:
         """Layers whose phrases stand in the question, most specific first; a layer named only by words
@@ -65,23 +65,22 @@ class LayerIndex:
         order = list(self.layers)
         return sorted(hits, key=lambda h: (-h.size, order.index(h.key)))
 
-    def fixed(self, hits: list[LayerHit]) -> LayerHit | None:
+    def fixed(self, hits: Sequence[LayerHit]) -> LayerHit | None:
         """The first named layer that AWS owns under every model (facilities, hypervisor, AWS staff)."""
         return next((h for h in hits if self.layers[h.key].owner.all == "AWS"), None)
 
     def owner(self, key: str, model: ServiceModel | None) -> Owner | None:
         return self.layers[key].owner.under(model)
 
-    def side(
+    def lead(
         self,
-        hits: list[LayerHit],
-        sequence: list[str],
+        hits: Sequence[LayerHit],
+        sequence: Sequence[str],
         model: ServiceModel | None,
         texts: tuple[frozenset[str], frozenset[str]] | None = None,
-        margin: float = SIDE_MARGIN,
-    ) -> Party | None:
-        """The side the question asks about, when one side leads by `margin`. `texts` are the stems only
-        an item's AWS text and only its customer text use: "performs the AES-256 encryption" echoes the
+    ) -> tuple[Party | None, float]:
+        """The side the question leans to and by how much (None on a tie). `texts` are the stems only an
+        item's AWS text and only its customer text use: "performs the AES-256 encryption" echoes the
         AWS part, "pick the KMS key" the customer's."""
         votes: dict[str, float] = defaultdict(float)
         if texts:
@@ -95,12 +94,15 @@ class LayerIndex:
         joined = tuple(sequence)
         for party, phrases in self.side_words.items():
             votes[party] += max((weight for phrase, weight in phrases if _contains(joined, phrase)), default=0.0)
-        aws, customer = votes["AWS"], votes["Customer"]
-        if aws - customer >= margin:
-            return "AWS"
-        if customer - aws >= margin:
-            return "Customer"
-        return None
+        difference = votes["AWS"] - votes["Customer"]
+        if difference == 0:
+            return None, 0.0
+        return ("AWS" if difference > 0 else "Customer"), abs(difference)
+
+    def side(self, hits: Sequence[LayerHit], sequence: Sequence[str], model: ServiceModel | None) -> Party | None:
+        """The side the question asks about, when one side leads by SIDE_MARGIN."""
+        party, by = self.lead(hits, sequence, model)
+        return party if by >= SIDE_MARGIN else None
 
     def rule(self, key: str, model: ServiceModel | None) -> Concept | None:
         return self.rules.get((key, model)) or self.rules.get((key, None))
@@ -128,43 +130,38 @@ def _rule(layer: Layer, owner: Owner, model: ServiceModel | None) -> Concept:
 
 def build_layer_index(knowledge: Knowledge) -> LayerIndex:
     phrases_by_stem: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-    vocabulary: set[str] = set()
     rules: dict[tuple[str, ServiceModel | None], Concept] = {}
     for key, layer in knowledge.layers.items():
         for text in layer.phrases:
             phrase = _stems(text)
             if phrase:
                 phrases_by_stem[phrase[0]].append((key, phrase))
-            vocabulary.update(words(text))
         if layer.owner.all:
             rules[(key, None)] = _rule(layer, layer.owner.all, None)
         for model in MODELS:
             owner = layer.owner.under(model)
             if owner and not layer.owner.all:
                 rules[(key, model)] = _rule(layer, owner, model)
-    words_ = knowledge.side_words
-    side_words = {
-        "AWS": tuple(
-            [(_stems(t), WORD_VOTE) for t in words_.aws] + [(_stems(t), 2 * WORD_VOTE) for t in words_.aws_strong]
-        ),
-        "Customer": tuple(
-            [(_stems(t), WORD_VOTE) for t in words_.customer]
-            + [(_stems(t), 2 * WORD_VOTE) for t in words_.customer_strong]
-        ),
-    }
+    sides = knowledge.side_words
     return LayerIndex(
         layers=knowledge.layers,
         phrases_by_stem=dict(phrases_by_stem),
-        side_words=side_words,
+        side_words={
+            "AWS": _weighted(sides.aws, sides.aws_strong),
+            "Customer": _weighted(sides.customer, sides.customer_strong),
+        },
         rules=rules,
-        words=frozenset(vocabulary),
     )
 
 
-def side_owner(item: Responsibility, side: Party | None, labels: Labels) -> Party | None:
-    """The owner of the side a question asks about, where the item gives that side a real part.
+def _weighted(words_: tuple[str, ...], strong: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], float], ...]:
+    """Side words with their votes; a strong word counts double."""
+    return tuple([(_stems(t), WORD_VOTE) for t in words_] + [(_stems(t), 2 * WORD_VOTE) for t in strong])
 
-    A side is answered only where the item gives that side a real part ("choose the window")."""
+
+def side_owner(item: Responsibility, side: Party | None, labels: Labels) -> Party | None:
+    """The owner of the side a question asks about, where the item gives that side a real part ("choose
+    the window"); None when that side is the item's own owner or has nothing to do."""
     if side is None or item.owner == side:
         return None
     text = item.aws if side == "AWS" else item.customer

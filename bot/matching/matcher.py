@@ -62,7 +62,7 @@ class Reading:
     words: frozenset[str]  # stems of the words not naming a service, for matching item texts
     sequence: tuple[str, ...] = ()  # the same stems in question order
     layers: tuple[LayerHit, ...] = ()  # layers of the stack the question names, most specific first
-    comparison: bool = False  # a comparison word ("vs", "or") beside two or more services
+    comparison: bool = False  # a comparison word ("vs", "or"); compared only if two subject services are named
 
 
 class Matcher:
@@ -258,7 +258,7 @@ class Matcher:
         if reading.comparison and (reading.topics or reading.layers) and len(self._subjects(reading, False)) > 1:
             return self._compare(text, reading)
         service, rivals, confidence = self._pick_service(reading)
-        fixed = self.layers.fixed(list(reading.layers))
+        fixed = self.layers.fixed(reading.layers)
         if fixed and not self._item_on(service, self.layers.layers[fixed.key].topic):
             return self._layer_answer(text, fixed.key, service, confidence)
         if reading.topics and reading.topics[0][0] in self.index.model_only_topics:
@@ -274,15 +274,16 @@ class Matcher:
             return self._general_rule(text, reading, service, confidence) or answer
         return answer
 
-    def _side_texts(self) -> dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]]:
-        """Per item, the stems only its AWS text uses and those only its customer text uses."""
+    def _side_texts(self) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+        """Per item (by identity: the snapshot keeps every item alive as long as this matcher), the stems
+        only its AWS text uses and those only its customer text uses."""
         ignored = self.index.stopwords.union(*self.index.cues)
         sides = {}
-        for key, service in self.knowledge.services.items():
-            for i, item in enumerate(service.responsibilities):
+        for service in self.knowledge.services.values():
+            for item in service.responsibilities:
                 aws = {stem(w) for w in words(item.aws)} - ignored
                 customer = {stem(w) for w in words(item.customer)} - ignored
-                sides[(key, i)] = (frozenset(aws - customer), frozenset(customer - aws))
+                sides[id(item)] = (frozenset(aws - customer), frozenset(customer - aws))
         return sides
 
     def _names(self, reading: Reading, layer: str) -> bool:
@@ -311,9 +312,8 @@ class Matcher:
         assert answer.item is not None
         item = answer.item
         layers = [h for h in reading.layers if self.layers.layers[h.key].picks_side]
-        texts = self.side_texts[(service.key, service.responsibilities.index(item))]
-        margin = SIDE_MARGIN if item.owner == "Shared" else FLIP_MARGIN
-        side = self.layers.side(layers, list(reading.sequence), service.model, texts, margin)
+        leaning, by = self.layers.lead(layers, reading.sequence, service.model, self.side_texts[id(item)])
+        side = leaning if by >= (SIDE_MARGIN if item.owner == "Shared" else FLIP_MARGIN) else None
         party = side_owner(item, side, self.labels)
         if party:
             return replace(answer, owner=party, side=party, basis="side")
@@ -321,8 +321,7 @@ class Matcher:
             for hit in layers:
                 if self.layers.layers[hit.key].owner.all == "Customer":
                     return self._layer_answer(text, hit.key, service, confidence)
-        leaning = self.layers.side(layers, list(reading.sequence), service.model, texts, SIDE_MARGIN)
-        if item.owner != "Shared" and side_owner(item, leaning, self.labels):
+        if item.owner != "Shared" and by >= SIDE_MARGIN and side_owner(item, leaning, self.labels):
             # the question leans to the side the item's owner does not hold: ask back, never guess
             return self._both_sides(answer, service)
         return answer
@@ -342,7 +341,7 @@ class Matcher:
     def _without_service(self, text: str, reading: Reading) -> Answer:
         """A duty or layer with no service: a layer AWS always owns, a model-wide entry (turned to the
         side asked about), or the general rule of a layer."""
-        fixed = self.layers.fixed(list(reading.layers))
+        fixed = self.layers.fixed(reading.layers)
         if fixed:
             return self._layer_answer(text, fixed.key, None, 1.0)
         if not reading.topics:
@@ -352,7 +351,7 @@ class Matcher:
         answer = self._topic_only(text, reading)
         concept = answer.concept
         if concept and concept.owner == "Shared" and answer.status == "answered":
-            side = self.layers.side(list(reading.layers), list(reading.sequence), None)
+            side = self.layers.side(reading.layers, reading.sequence, None)
             text_of = {"AWS": concept.aws, "Customer": concept.customer}
             if side and self.labels.has_part(text_of[side]):
                 return replace(answer, owner=side, side=side, basis="side")
@@ -385,8 +384,9 @@ class Matcher:
         Elasticsearch on EC2 instead of OpenSearch" is EC2's)."""
         services = self.knowledge.services
         exact = {h.key for h in reading.services if h.exact}
-        subjects = self._subjects(reading, infrastructure_yields=not self._names(reading, "self_managed"))
-        if self._names(reading, "self_managed"):
+        self_managed = self._names(reading, "self_managed")
+        subjects = self._subjects(reading, infrastructure_yields=not self_managed)
+        if self_managed:
             subjects.sort(key=lambda k: services[k].model != "infrastructure")  # stable: order asked otherwise
             if services[subjects[0]].model == "infrastructure":
                 subjects = subjects[:1]  # the managed service named is the one they do not use
@@ -432,16 +432,17 @@ class Matcher:
         """The item whose own wording the question echoes ('imdsv2', 'tag immutability'), when one
         stands out clearly; a fallback for duties the topic vocabulary does not name."""
         weights = self.index.item_stem_weight[service.key]
+        # best score first; on a tie the item listed first
         scored = sorted(
             (
-                (math.fsum(weights[w] for w in reading.words & stems), -i)
+                (math.fsum(weights[w] for w in reading.words & stems), i)
                 for i, stems in enumerate(self.index.item_stems[service.key])
             ),
-            reverse=True,
+            key=lambda scored_item: (-scored_item[0], scored_item[1]),
         )
         if not scored:
             return None
-        best, index = scored[0][0], -scored[0][1]
+        best, index = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         if best >= TEXT_MATCH_MIN and best - runner_up >= TEXT_MATCH_MARGIN:
             return service.responsibilities[index], best
