@@ -54,13 +54,11 @@ def item_answer(
     item: Responsibility,
     confidence: float,
     suggestions: tuple[Suggestion, ...] = (),
-    side: Literal["AWS", "Customer"] | None = None,
 ) -> Answer:
-    """An item's answer; asked about one side of it, the owner is that side's party."""
     return Answer(
-        query, "answered", "item", service=service.key, topic=item.topic, owner=side or item.owner,
-        category=item.category, tools=item.tools, sources=item.sources, item=item, confidence=round(confidence, 2),
-        suggestions=suggestions, basis="side" if side else "item", side=side,
+        query, "answered", "item", service=service.key, topic=item.topic, owner=item.owner, category=item.category,
+        tools=item.tools, sources=item.sources, item=item, confidence=round(confidence, 2), suggestions=suggestions,
+        basis="item",
     )  # fmt: skip
 
 
