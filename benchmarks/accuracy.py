@@ -8,6 +8,7 @@ asserts nothing.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -79,6 +80,7 @@ def main() -> None:
 
 
 def report(cases: list[Case], matcher: Matcher, base_answer: Callable[[str], Verdict], show: bool) -> None:
+    @functools.cache  # the per-class lines score the same questions again
     def srm(question: str) -> Verdict:
         return verdict_of(matcher.match(question))
 
