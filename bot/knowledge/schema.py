@@ -123,6 +123,9 @@ class SideWords(Model):
     customer: tuple[Text, ...] = ()
     aws_strong: tuple[Text, ...] = ()
     customer_strong: tuple[Text, ...] = ()
+    # a clause of an item's AWS text that opens with one of these says what AWS makes available for
+    # you to use ("Offers private APIs"), so it points at neither side
+    capability: tuple[Text, ...] = ()
 
 
 class LayerFile(Model):
@@ -168,6 +171,8 @@ class Vocabulary(Model):
     starter_questions: tuple[Text, ...] = ()
     # a question naming two services with one of these asks for them side by side
     comparison_cues: tuple[Text, ...] = ()
+    # a question offering these as an answer ("AWS alone, us alone, or both?") asks whether a duty is split
+    split_cues: tuple[Text, ...] = ()
     # how an item's text says a side has nothing to do, and words that make a text an obligation
     nothing_to_do: tuple[Text, ...] = ()
     obligations: tuple[Text, ...] = ()

@@ -6,6 +6,8 @@ the service's model names that party's side; configuring verbs ("choose", "turn 
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +22,8 @@ Party = Literal["AWS", "Customer"]
 MODELS: tuple[ServiceModel, ...] = ("infrastructure", "container", "abstract")
 LAYER_VOTE = 1.0  # a layer with one owner under the model names that owner's side
 WORD_VOTE = 0.5  # a side word ("choose", "automatically") leans that way
-TEXT_VOTE = 0.25  # each word the question shares with only one side's text of the item...
-TEXT_VOTE_CAP = 1.0  # ...up to this much
+ECHO_SCALE = 10.0  # a clause echoed by words of this much rarity (about one rare word) counts 1 vote...
+TEXT_VOTE_CAP = 1.0  # ...and no clause counts more
 SIDE_MARGIN = 0.5  # one side must lead by this much to answer that side of a shared item
 FLIP_MARGIN = 1.0  # and by this much to answer the other side of an item one party owns
 
@@ -77,16 +79,14 @@ class LayerIndex:
         hits: Sequence[LayerHit],
         sequence: Sequence[str],
         model: ServiceModel | None,
-        texts: tuple[frozenset[str], frozenset[str]] | None = None,
+        echoes: tuple[float, float] = (0.0, 0.0),
     ) -> tuple[Party | None, float]:
-        """The side the question leans to and by how much (None on a tie). `texts` are the stems only an
-        item's AWS text and only its customer text use: "performs the AES-256 encryption" echoes the
-        AWS part, "pick the KMS key" the customer's."""
+        """The side the question leans to and by how much (None on a tie). `echoes` say how closely the
+        question echoes a clause of the item's AWS text and of its customer text: "performs the
+        AES-256 encryption" echoes the AWS part, "pick the KMS key" the customer's."""
         votes: dict[str, float] = defaultdict(float)
-        if texts:
-            asked = set(sequence)
-            for party, only in zip(("AWS", "Customer"), texts, strict=True):
-                votes[party] += min(TEXT_VOTE * len(asked & only), TEXT_VOTE_CAP)
+        for party, echo in zip(("AWS", "Customer"), echoes, strict=True):
+            votes[party] += min(echo / ECHO_SCALE, TEXT_VOTE_CAP)
         for hit in hits:
             owner = self.owner(hit.key, model)
             if owner in ("AWS", "Customer") and self.layers[hit.key].picks_side:
@@ -106,6 +106,56 @@ class LayerIndex:
 
     def rule(self, key: str, model: ServiceModel | None) -> Concept | None:
         return self.rules.get((key, model)) or self.rules.get((key, None))
+
+
+@dataclass(frozen=True)
+class Clauses:
+    """Each item's AWS and customer texts cut into clauses, so a question about one act of a duty
+    ("who renews the certificate") meets the clause that states it, not the item as a whole."""
+
+    by_item: dict[int, tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]]
+    rarity: dict[str, float]  # log(clauses / clauses using the stem)
+
+    def echoes(self, item: Responsibility, asked: frozenset[str]) -> tuple[float, float]:
+        """How closely the question echoes the best clause of each side (sum of shared stems' rarity)."""
+        aws, customer = self.by_item.get(id(item), ((), ()))
+        aws_words, customer_words = frozenset().union(*aws), frozenset().union(*customer)
+        return (self._best(aws, asked - customer_words), self._best(customer, asked - aws_words))
+
+    def _best(self, clauses: tuple[frozenset[str], ...], asked: frozenset[str]) -> float:
+        return max((math.fsum(self.rarity[w] for w in asked & clause) for clause in clauses), default=0.0)
+
+
+_CLAUSE_END = re.compile(r"(?<=[.;:])\s+|\s+-\s+")
+
+
+def build_clauses(knowledge: Knowledge, ignored: frozenset[str], labels: Labels) -> Clauses:
+    """Clauses of every item's texts; an AWS clause that only offers a capability, and a customer
+    clause with nothing to do, are left out (they point at neither side)."""
+    capability = tuple(_stems(t) for t in knowledge.side_words.capability)
+    by_item = {}
+    counts: dict[str, int] = defaultdict(int)
+    total = 0
+    for service in knowledge.services.values():
+        names = {stem(w) for name in (service.name, *service.aliases) for w in words(name)}
+        for item in service.responsibilities:
+            sides = []
+            for party, text in (("AWS", item.aws), ("Customer", item.customer)):
+                clauses = []
+                for clause in _CLAUSE_END.split(text or ""):
+                    stems = _stems(clause)
+                    offers = party == "AWS" and any(stems[: len(c)] == c for c in capability)
+                    if offers or not labels.has_part(clause):
+                        continue
+                    kept = frozenset(stems) - ignored - names
+                    if kept:
+                        clauses.append(kept)
+                        total += 1
+                        for w in kept:
+                            counts[w] += 1
+                sides.append(tuple(clauses))
+            by_item[id(item)] = (sides[0], sides[1])
+    return Clauses(by_item, {w: math.log(total / n) for w, n in counts.items()})
 
 
 def _contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:

@@ -12,7 +12,15 @@ from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
-from bot.matching.layers import FLIP_MARGIN, SIDE_MARGIN, LayerHit, LayerIndex, build_layer_index, side_owner
+from bot.matching.layers import (
+    FLIP_MARGIN,
+    SIDE_MARGIN,
+    LayerHit,
+    LayerIndex,
+    build_clauses,
+    build_layer_index,
+    side_owner,
+)
 from bot.matching.overlay import internal_owner
 from bot.matching.text import clean_question, compact, stem, words
 from bot.matching.vocabulary import MIN_FUZZY_LENGTH, Indexes, build_indexes
@@ -63,6 +71,7 @@ class Reading:
     sequence: tuple[str, ...] = ()  # the same stems in question order
     layers: tuple[LayerHit, ...] = ()  # layers of the stack the question names, most specific first
     comparison: bool = False  # a comparison word ("vs", "or"); compared only if two subject services are named
+    asks_split: bool = False  # offers "both" / "shared" as an answer
 
 
 class Matcher:
@@ -71,8 +80,9 @@ class Matcher:
         self.index: Indexes = build_indexes(knowledge)
         self.layers: LayerIndex = build_layer_index(knowledge)
         self.labels = Labels.from_vocabulary(knowledge.vocabulary)
-        self.side_texts = self._side_texts()
+        self.clauses = build_clauses(knowledge, self.index.stopwords.union(*self.index.cues), self.labels)
         self.comparison_cues = frozenset(knowledge.vocabulary.comparison_cues)
+        self.split_cues = tuple(tuple(words(cue)) for cue in knowledge.vocabulary.split_cues)
 
     # --- reading ------------------------------------------------------------------------------
     def read(self, text: str) -> Reading:
@@ -103,6 +113,7 @@ class Matcher:
             sequence=tuple(stems),
             layers=tuple(self.layers.named([stem(t) for i, t in enumerate(tokens) if i not in used])),
             comparison=not self.comparison_cues.isdisjoint(tokens),
+            asks_split=any(_has_phrase(tokens, cue) for cue in self.split_cues),
         )
 
     def _find_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
@@ -274,18 +285,6 @@ class Matcher:
             return self._general_rule(text, reading, service, confidence) or answer
         return answer
 
-    def _side_texts(self) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
-        """Per item (by identity: the snapshot keeps every item alive as long as this matcher), the stems
-        only its AWS text uses and those only its customer text uses."""
-        ignored = self.index.stopwords.union(*self.index.cues)
-        sides = {}
-        for service in self.knowledge.services.values():
-            for item in service.responsibilities:
-                aws = {stem(w) for w in words(item.aws)} - ignored
-                customer = {stem(w) for w in words(item.customer)} - ignored
-                sides[id(item)] = (frozenset(aws - customer), frozenset(customer - aws))
-        return sides
-
     def _names(self, reading: Reading, layer: str) -> bool:
         return any(hit.key == layer for hit in reading.layers)
 
@@ -308,11 +307,13 @@ class Matcher:
     def _asked_side(self, text: str, answer: Answer, reading: Reading, service: Service, confidence: float) -> Answer:
         """Turn an item's answer to the side the question asks about. A side named by a layer the
         customer always owns ("client-side", "our own", "maintenance window") that the item has no part
-        for is answered by that layer's general rule instead of the item's other side."""
+        for is answered by that layer's general rule instead of the item's other side. A lean that
+        cannot pick a side is asked back rather than answered with the headline owner."""
         assert answer.item is not None
         item = answer.item
         layers = [h for h in reading.layers if self.layers.layers[h.key].picks_side]
-        leaning, by = self.layers.lead(layers, reading.sequence, service.model, self.side_texts[id(item)])
+        echoes = self.clauses.echoes(item, frozenset(reading.sequence))
+        leaning, by = self.layers.lead(layers, reading.sequence, service.model, echoes)
         side = leaning if by >= (SIDE_MARGIN if item.owner == "Shared" else FLIP_MARGIN) else None
         party = side_owner(item, side, self.labels)
         if party:
@@ -323,6 +324,9 @@ class Matcher:
                     return self._layer_answer(text, hit.key, service, confidence)
         if item.owner != "Shared" and by >= SIDE_MARGIN and side_owner(item, leaning, self.labels):
             # the question leans to the side the item's owner does not hold: ask back, never guess
+            return self._both_sides(answer, service)
+        if item.owner == "Shared" and by > 0 and not reading.asks_split:
+            # "who does X?" wants one party; a split duty without a side asked is asked back, both parts shown
             return self._both_sides(answer, service)
         return answer
 
@@ -614,6 +618,11 @@ class Matcher:
         found = process.extract(compact(name), list(aliases), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=50)
         keys = dict.fromkeys(aliases[alias] for alias, _score, _i in found)
         return [self.knowledge.services[k] for k in list(keys)[:limit]]
+
+
+def _has_phrase(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1))
 
 
 def _adjacent(phrase: frozenset[str], sequence: list[str]) -> bool:
