@@ -311,8 +311,8 @@ class Matcher:
         cannot pick a side is asked back rather than answered with the headline owner."""
         assert answer.item is not None
         item = answer.item
-        if item.owner != "Customer" and service.model == "infrastructure" and self._names(reading, "self_managed"):
-            # software they run themselves on EC2 is theirs, whatever the host item's words echo
+        if item.owner != "Customer" and service.model != "abstract" and self._names(reading, "self_managed"):
+            # software they run themselves on EC2 or in containers is theirs, whatever the host item echoes
             return self._layer_answer(text, "self_managed", service, confidence)
         layers = [h for h in reading.layers if self.layers.layers[h.key].picks_side]
         echoes = self.clauses.echoes(item, frozenset(reading.sequence))
