@@ -171,6 +171,10 @@ class Vocabulary(Model):
     starter_questions: tuple[Text, ...] = ()
     # a question naming two services with one of these asks for them side by side
     comparison_cues: tuple[Text, ...] = ()
+    # of those, the ones that compare every service named, even one that is otherwise only context
+    explicit_comparison_cues: tuple[Text, ...] = ()
+    # the words that open the clause all compared sides share ("... vs ...: who patches the engine?")
+    asking_words: tuple[Text, ...] = ()
     # a question offering these as an answer ("AWS alone, us alone, or both?") asks whether a duty is split
     split_cues: tuple[Text, ...] = ()
     # how an item's text says a side has nothing to do, and words that make a text an obligation

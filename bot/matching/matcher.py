@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -39,6 +40,7 @@ FUZZY_PENALTY = 0.85
 WEAK_TOPIC_PENALTY = 0.85
 FALLBACK_TOPIC_PENALTY = 0.7
 SAME, NARROWER, BROADER, SIBLING = range(4)
+_LEAD_IN = re.compile(r"[:;]|\s[-\u2013\u2014]\s")  # "HA for the db: rds vs ec2" - the lead-in ends here
 TIE_MARGIN = 0.3
 TEXT_MATCH_MIN = 1.5  # sum of word rarities; one word unique to an item scores 1
 TEXT_MATCH_MARGIN = 0.5
@@ -71,6 +73,7 @@ class Reading:
     sequence: tuple[str, ...] = ()  # the same stems in question order
     layers: tuple[LayerHit, ...] = ()  # layers of the stack the question names, most specific first
     comparison: bool = False  # a comparison word ("vs", "or"); compared only if two subject services are named
+    explicit_comparison: bool = False  # "vs", "versus", "compare": every named service is compared
     asks_split: bool = False  # offers "both" / "shared" as an answer
 
 
@@ -82,6 +85,8 @@ class Matcher:
         self.labels = Labels.from_vocabulary(knowledge.vocabulary)
         self.clauses = build_clauses(knowledge, self.index.stopwords.union(*self.index.cues), self.labels)
         self.comparison_cues = frozenset(knowledge.vocabulary.comparison_cues)
+        self.explicit_cues = frozenset(knowledge.vocabulary.explicit_comparison_cues)
+        self.asking_words = frozenset(knowledge.vocabulary.asking_words)
         self.split_cues = tuple(tuple(words(cue)) for cue in knowledge.vocabulary.split_cues)
 
     # --- reading ------------------------------------------------------------------------------
@@ -113,6 +118,7 @@ class Matcher:
             sequence=tuple(stems),
             layers=tuple(self.layers.named([stem(t) for i, t in enumerate(tokens) if i not in used])),
             comparison=not self.comparison_cues.isdisjoint(tokens),
+            explicit_comparison=not self.explicit_cues.isdisjoint(tokens),
             asks_split=any(_has_phrase(tokens, cue) for cue in self.split_cues),
         )
 
@@ -266,7 +272,7 @@ class Matcher:
             reading = replace(reading, services=[])
         if not reading.services:
             return self._without_service(text, reading)
-        if reading.comparison and (reading.topics or reading.layers) and len(self._subjects(reading, False)) > 1:
+        if reading.comparison and (reading.topics or reading.layers) and len(self._compared(text, reading)) > 1:
             return self._compare(text, reading)
         service, rivals, confidence = self._pick_service(reading)
         fixed = self.layers.fixed(reading.layers)
@@ -365,12 +371,14 @@ class Matcher:
         return answer
 
     def _compare(self, text: str, reading: Reading) -> Answer:
-        """Each named service answered on its own, in the order asked; one owner only if all agree."""
-        keys = list(dict.fromkeys(h.key for h in reading.services))
+        """Each subject service answered on its own, in the order asked; one owner only if all agree.
+        Words that qualify one side ("self-managed postgres on ec2") go to that side only."""
+        keys = self._compared(text, reading)
         parts = []
-        for key in keys:
-            hits = [h for h in reading.services if h.key == key]
-            part = self._answer(text, replace(reading, services=hits, comparison=False))
+        for key, part_text in zip(keys, self._comparison_parts(text, reading, keys), strict=True):
+            part_reading = self.read(part_text)
+            hits = [h for h in part_reading.services if h.key == key] or [h for h in reading.services if h.key == key]
+            part = self._answer(part_text, replace(part_reading, services=hits, comparison=False))
             parts.append(part)
         owners = {p.owner for p in parts}
         topics = {p.topic for p in parts}
@@ -384,6 +392,39 @@ class Matcher:
             sources=tuple(dict.fromkeys(url for p in parts for url in p.sources)),
             parts=tuple(parts),
         )
+
+    def _compared(self, text: str, reading: Reading) -> list[str]:
+        """The services a comparison is between: after "vs", every one named before the asking clause
+        ("api gateway vs appsync - who sends logs to cloudwatch?" compares two); after "or", the subjects."""
+        if not reading.explicit_comparison:
+            return self._subjects(reading, False)
+        tokens = words(text)
+        cue = next(i for i, t in enumerate(tokens) if t in self.explicit_cues)
+        asking = next((i for i in range(cue, len(tokens)) if tokens[i] in self.asking_words), len(tokens))
+        return list(dict.fromkeys(h.key for h in reading.services if h.start < asking))
+
+    def _comparison_parts(self, text: str, reading: Reading, keys: list[str]) -> list[str]:
+        """The question as each compared service's own question: its segment between the comparison
+        words, plus what all sides share: a lead-in set off by a colon or dash ("HA for the db: rds vs
+        ec2") and the asking clause after the last service ("rds vs self-managed postgres on ec2: who
+        patches the engine?"). Words before the first service with no such mark qualify that service."""
+        tokens = words(text)
+        first = {k: min(h.start for h in reading.services if h.key == k) for k in keys}
+        start = min(first.values())
+        last_end = max(h.start + h.length for h in reading.services if h.key in first)
+        mark = _LEAD_IN.search(text)
+        lead_in = len(words(text[: mark.start()])) if mark else 0
+        lead_in = lead_in if lead_in <= start else 0
+        cuts = [i for i, t in enumerate(tokens) if t in self.comparison_cues and start < i < last_end]
+        asking = next((i for i in range(last_end, len(tokens)) if tokens[i] in self.asking_words), None)
+        end = asking if asking is not None else last_end
+        bounds = [lead_in, *cuts, end]
+        parts = []
+        for key in keys:
+            a, b = next((a, b) for a, b in pairwise(bounds) if a <= first[key] < b)
+            segment = tokens[a + (a in cuts) : b]
+            parts.append(" ".join(tokens[:lead_in] + segment + tokens[end:]))
+        return parts
 
     def _pick_service(self, reading: Reading) -> tuple[Service, list[Service], float]:
         """The service a question is about, and rival services it names as equally likely subjects.

@@ -108,6 +108,22 @@ def test_comparison_with_one_owner_states_it(matcher):
     assert {p.service for p in answer.parts} == {"dynamodb", "rds"}
 
 
+def test_words_that_qualify_one_side_stay_with_that_side(matcher):
+    """"our own postgres on ec2" is self-managed; the RDS side of the same question is not."""
+    answer = matcher.match("we run our own postgres on ec2 vs rds: who patches the database engine?")
+    assert [(p.service, p.owner) for p in answer.parts] == [("ec2", "Customer"), ("rds", "AWS")]
+
+
+def test_vs_compares_a_service_that_is_otherwise_only_context(matcher):
+    answer = matcher.match("aws config vs ec2: who patches the guest os?")
+    assert [(p.service, p.owner) for p in answer.parts] == [("config", "AWS"), ("ec2", "Customer")]
+
+
+def test_a_service_in_the_asking_clause_is_not_compared(matcher):
+    answer = matcher.match("api gateway vs appsync - who turns on logging to cloudwatch?")
+    assert [p.service for p in answer.parts] == ["api_gateway", "appsync"]
+
+
 def test_a_tool_named_beside_a_service_is_not_a_comparison(matcher):
     answer = matcher.match("who picks the kms key or the default key for our rds instance?")
     assert (answer.kind, answer.service) == ("item", "rds")
@@ -131,6 +147,17 @@ def test_leaning_to_the_side_the_owner_does_not_hold_asks_back(matcher):
     """Owner AWS (RDS backups), but the question asks who decides something: ask, don't guess."""
     answer = matcher.match("who decides how long rds keeps automated backups?")
     assert answer.owner != "AWS"
+
+
+def test_a_shared_duty_without_a_clear_side_is_asked_back_with_both_parts(matcher):
+    answer = matcher.match("who deals with tls connections for app runner traffic?")
+    assert (answer.status, answer.owner) == ("ambiguous", None)
+    assert "AWS's part and yours" in answer.suggestions[0].label
+
+
+def test_asked_whether_a_duty_is_split_a_shared_duty_is_shared(matcher):
+    answer = matcher.match("app runner encryption in transit: aws alone, us alone, or both?")
+    assert (answer.status, answer.service, answer.owner) == ("answered", "app_runner", "Shared")
 
 
 # determinism
