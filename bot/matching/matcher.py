@@ -395,10 +395,14 @@ class Matcher:
 
     def _compared(self, text: str, reading: Reading) -> list[str]:
         """The services a comparison is between: after "vs", every one named before the asking clause
-        ("api gateway vs appsync - who sends logs to cloudwatch?" compares two); after "or", the subjects."""
-        if not reading.explicit_comparison:
-            return self._subjects(reading, False)
+        ("api gateway vs appsync - who sends logs to cloudwatch?" compares two); after "or", the subjects,
+        and only when the "or" stands between them ("... batch's job, aws's, or both?" compares nothing)."""
         tokens = words(text)
+        if not reading.explicit_comparison:
+            subjects = self._subjects(reading, False)
+            starts = sorted(min(h.start for h in reading.services if h.key == k) for k in subjects)
+            between = any(t in self.comparison_cues for t in tokens[starts[0] : starts[-1]]) if starts else False
+            return subjects if between else subjects[:1]
         cue = next(i for i, t in enumerate(tokens) if t in self.explicit_cues)
         asking = next((i for i in range(cue, len(tokens)) if tokens[i] in self.asking_words), len(tokens))
         return list(dict.fromkeys(h.key for h in reading.services if h.start < asking))

@@ -109,7 +109,7 @@ def test_comparison_with_one_owner_states_it(matcher):
 
 
 def test_words_that_qualify_one_side_stay_with_that_side(matcher):
-    """"our own postgres on ec2" is self-managed; the RDS side of the same question is not."""
+    """ "our own postgres on ec2" is self-managed; the RDS side of the same question is not."""
     answer = matcher.match("we run our own postgres on ec2 vs rds: who patches the database engine?")
     assert [(p.service, p.owner) for p in answer.parts] == [("ec2", "Customer"), ("rds", "AWS")]
 
