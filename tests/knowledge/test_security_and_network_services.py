@@ -36,9 +36,7 @@ def test_owner_from_the_service_card(matcher, question, service, topic, owner):
     assert answer.sources
 
 
-@pytest.mark.parametrize(
-    "question", ["who manages mfa for iam users", "who rotates iam access keys"]
-)
+@pytest.mark.parametrize("question", ["who manages mfa for iam users", "who rotates iam access keys"])
 def test_iam_questions_stay_with_iam(matcher, question):
     assert matcher.match(question).service == "iam"
 
