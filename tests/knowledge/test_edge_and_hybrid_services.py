@@ -46,12 +46,21 @@ def test_physical_security_turns_over_only_on_your_premises(knowledge):
         key: next(i.owner for i in knowledge.services[key].responsibilities if i.topic == "physical_security")
         for key in ("outposts", "snow_family", "ecs_anywhere", "local_zones")
     }
-    assert owners == {"outposts": "Customer", "snow_family": "Customer", "ecs_anywhere": "Customer", "local_zones": "AWS"}
+    assert owners == {
+        "outposts": "Customer",
+        "snow_family": "Customer",
+        "ecs_anywhere": "Customer",
+        "local_zones": "AWS",
+    }
 
 
 @pytest.mark.parametrize(
     "question",
-    ["who patches our own prometheus on ec2", "who patches our own grafana on ec2", "who patches self-managed prometheus on ec2"],
+    [
+        "who patches our own prometheus on ec2",
+        "who patches our own grafana on ec2",
+        "who patches self-managed prometheus on ec2",
+    ],
 )
 def test_self_hosted_tools_stay_with_the_infrastructure(matcher, question):
     """'prometheus' and 'grafana' are weak aliases, and 'self-managed X' is not 'Managed X'."""
