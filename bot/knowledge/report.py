@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from bot.knowledge.loader import Knowledge
 
 MIN_ITEMS = 6
-AWS_HOSTS = ("docs.aws.amazon.com", "aws.amazon.com")
+AWS_HOSTS = ("docs.aws.amazon.com", "aws.amazon.com", "anywhere.eks.amazonaws.com")  # the last: EKS Anywhere's own docs
 
 
 @dataclass(frozen=True)

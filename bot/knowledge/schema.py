@@ -161,6 +161,8 @@ class Check(Model):
 class Declines(Model):
     other_clouds: tuple[Text, ...]
     off_topic: tuple[Text, ...]
+    # your own data centre: not ours unless an AWS service that runs there is named (Outposts, Storage Gateway)
+    on_premises: tuple[Text, ...] = ()
 
 
 class Vocabulary(Model):

@@ -66,6 +66,7 @@ class Reading:
     has_cue: bool
     greeting_only: bool
     other_cloud: bool
+    on_premises: bool  # "on prem", "vmware": declined unless an AWS service that runs there is named
     off_topic: bool
     content_words: int
     unexplained_words: int  # words that are neither filler, a service, a duty nor a cue
@@ -111,6 +112,7 @@ class Matcher:
             has_cue=bool(cues),
             greeting_only=bool(greeting_stems) and all(s in greeting_stems for s in content),
             other_cloud=any(c <= present for c in index.other_clouds),
+            on_premises=any(c <= present for c in index.on_premises),
             off_topic=bool(off_topic),
             content_words=len(content),
             unexplained_words=sum(1 for s in content if s not in index.known_stems),
@@ -252,14 +254,15 @@ class Matcher:
 
     def _answer(self, text: str, reading: Reading) -> Answer:
         """The resolution order, in one place:
-        1. not ours (another cloud, greeting, off-topic) -> help or decline;
+        1. not ours (another cloud; on-premises with no AWS service named; greeting, off-topic) -> help or
+           decline ("our on-premises storage gateway" names one: Storage Gateway's appliance is answered);
         2. two services and a comparison word -> each answered on its own, side by side;
         3. a layer AWS owns under every model (facilities, hypervisor, AWS staff) -> AWS, unless the
            service has an item on that very topic (Outposts' racks are yours);
         4. a service's item on the duty -> its owner, or the owner of the side the question asks about;
         5. no item -> the layer table's general rule for the service's model;
         6. otherwise ask back with choices."""
-        if reading.other_cloud:
+        if reading.other_cloud or (reading.on_premises and not any(h.exact for h in reading.services)):
             return Answer(text, "out_of_scope", "decline", message=DECLINE_OTHER_CLOUD)
         if not reading.services and not reading.topics and not reading.layers:
             if reading.greeting_only or reading.content_words == 0:

@@ -71,6 +71,7 @@ class Indexes:
     cues: list[frozenset[str]]
     greetings: list[frozenset[str]]
     other_clouds: list[frozenset[str]]
+    on_premises: list[frozenset[str]]
     off_topic: list[frozenset[str]]
 
 
@@ -127,6 +128,7 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
     cues = phrase_list(vocabulary.responsibility_cues)
     greetings = phrase_list(vocabulary.greetings)
     other_clouds = phrase_list(vocabulary.declines.other_clouds)
+    on_premises = phrase_list(vocabulary.declines.on_premises)
     off_topic = phrase_list(vocabulary.declines.off_topic)
     layer_texts = [t for layer in knowledge.layers.values() for t in layer.phrases]
     sides = knowledge.side_words
@@ -134,7 +136,8 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
     for text in (*layer_texts, *side_texts):
         for w in words(text):
             topic_words.add_with_inflections(w)
-    for group in (vocabulary.responsibility_cues, vocabulary.declines.off_topic, vocabulary.declines.other_clouds):
+    declines = vocabulary.declines
+    for group in (vocabulary.responsibility_cues, declines.off_topic, declines.other_clouds, declines.on_premises):
         for text in group:
             for w in words(text):
                 topic_words.add(w)
@@ -158,7 +161,7 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
     known = set(stopwords) | set(phrases_by_stem)
     for text in (*layer_texts, *side_texts):
         known |= _stems(text)
-    for group in (cues, greetings, other_clouds, off_topic):
+    for group in (cues, greetings, other_clouds, on_premises, off_topic):
         for stems in group:
             known |= stems
     return Indexes(
@@ -178,5 +181,6 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
         cues=cues,
         greetings=greetings,
         other_clouds=other_clouds,
+        on_premises=on_premises,
         off_topic=off_topic,
     )

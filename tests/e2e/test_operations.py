@@ -56,7 +56,7 @@ def gap_bot(slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[RunningBot, str]
 
 def ask_gaps(bot: RunningBot, url: str, asked: int) -> None:
     """Questions are recorded after the ack: wait until all of them are in the database."""
-    for text in ("what is the weather in paris", "What's the weather in Paris?", "who patches amazon quicksight?"):
+    for text in ("what is the weather in paris", "What's the weather in Paris?", "who patches amazon kendra?"):
         post(bot.events_url, command_body(text), FORM)
     post(bot.events_url, command_body("who patches the guest os on ec2?"), FORM)  # answered: not a gap
     post(bot.events_url, event_body(mention_event("tell me a joke", "1700000200.000100"), "EvGap1"), JSON)
@@ -79,11 +79,11 @@ def test_srm_gaps_groups_the_questions_the_bot_declined(gap_bot):
     weather = report["groups"][0]
     assert weather["count"] == 2 and "weather in paris" in weather["example"].lower()
     assert weather["statuses"] == {"out_of_scope": 2}
-    assert {"service": "quicksight", "count": 1} in report["missing_services"]
+    assert {"service": "kendra", "count": 1} in report["missing_services"]
     examples = {group["example"] for group in report["groups"]}
     assert "tell me a joke" in examples and not any("guest os" in e for e in examples)
     text = srm("gaps", database_url=url).stdout
-    assert "2 x “what is the weather in paris”" in text and "quicksight: asked 1 time(s)" in text
+    assert "2 x “what is the weather in paris”" in text and "kendra: asked 1 time(s)" in text
 
 
 def test_without_store_questions_only_a_hash_is_kept(slack, tmp_path):
@@ -108,7 +108,7 @@ def test_slash_gaps_is_for_admins_only(gap_bot, slack):
     assert "Building the knowledge-gap report" in post(bot.events_url, admin_body, FORM).json()["text"]
     [report] = slack.wait_for("response_url")
     text = json.dumps(report.args["blocks"])
-    assert "weather in paris" in text and "quicksight" in text
+    assert "weather in paris" in text and "kendra" in text
     assert len(slack.recorded("response_url")) == 1  # the refused request posted nothing later
 
 
