@@ -8,7 +8,6 @@ import logging
 import os
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +40,8 @@ def test_two_instances_on_one_database_answer_a_retried_event_once(two_instances
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     assert post(second.events_url, body, JSON, headers=retry).status == 200
     slack.wait_for("chat.postMessage")
-    time.sleep(0.3)
+    first.finish_work()
+    second.finish_work()
     assert len(slack.recorded("chat.postMessage")) == 1
 
 
