@@ -26,6 +26,11 @@ def installation(token: str, team: str = "T0009") -> Installation:
                         bot_user_id="UBOT0009", bot_scopes=["chat:write"])  # fmt: skip
 
 
+def token(cache: InstallationCache, team: str = "T0009") -> str | None:
+    bot = cache.find_bot(enterprise_id=None, team_id=team)
+    return bot.bot_token if bot else None
+
+
 @pytest.fixture
 def store(tmp_path) -> Iterator[tuple[SQLAlchemyInstallationStore, list[str]]]:
     """The real store on a SQLite file, and the SELECTs it runs on its bots table."""
@@ -50,15 +55,15 @@ def test_a_bot_is_read_once_until_it_expires(store):
     cache.save(installation("xoxb-first"))
     reads.clear()  # saving reads too
     for _ in range(3):
-        assert cache.find_bot(enterprise_id=None, team_id="T0009").bot_token == "xoxb-first"
+        assert token(cache) == "xoxb-first"
     assert len(reads) == 1
     real.save(installation("xoxb-reinstalled"))  # another instance saves a reinstall
     reads.clear()
     clock.now += 59
-    assert cache.find_bot(enterprise_id=None, team_id="T0009").bot_token == "xoxb-first"
+    assert token(cache) == "xoxb-first"
     assert reads == []
     clock.now += 1
-    assert cache.find_bot(enterprise_id=None, team_id="T0009").bot_token == "xoxb-reinstalled"
+    assert token(cache) == "xoxb-reinstalled"
     assert len(reads) == 1
 
 
@@ -66,19 +71,19 @@ def test_saving_here_is_seen_at_once(store):
     real, _reads = store
     cache = InstallationCache(real, seconds=60, clock=Clock())
     cache.save(installation("xoxb-first"))
-    assert cache.find_bot(enterprise_id=None, team_id="T0009").bot_token == "xoxb-first"
+    assert token(cache) == "xoxb-first"
     cache.save(installation("xoxb-second"))
-    assert cache.find_bot(enterprise_id=None, team_id="T0009").bot_token == "xoxb-second"
+    assert token(cache) == "xoxb-second"
 
 
 def test_a_team_that_never_installed_is_not_remembered(store):
     real, reads = store
     cache = InstallationCache(real, seconds=60, clock=Clock())
-    assert cache.find_bot(enterprise_id=None, team_id="T0404") is None
+    assert token(cache, "T0404") is None
     assert len(reads) == 1
     real.save(installation("xoxb-late", team="T0404"))
     reads.clear()
-    assert cache.find_bot(enterprise_id=None, team_id="T0404").bot_token == "xoxb-late"
+    assert token(cache, "T0404") == "xoxb-late"
     assert len(reads) == 1
 
 
@@ -86,6 +91,6 @@ def test_deleting_a_workspace_forgets_its_bot(store):
     real, _reads = store
     cache = InstallationCache(real, seconds=60, clock=Clock())
     cache.save(installation("xoxb-first"))
-    assert cache.find_bot(enterprise_id=None, team_id="T0009") is not None
+    assert token(cache) == "xoxb-first"
     cache.delete_all(enterprise_id=None, team_id="T0009")
-    assert cache.find_bot(enterprise_id=None, team_id="T0009") is None
+    assert token(cache) is None
