@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,15 @@ def knowledge() -> Knowledge:
 @pytest.fixture(scope="session")
 def matcher(knowledge: Knowledge) -> Matcher:
     return Matcher(knowledge)
+
+
+@pytest.fixture(scope="session")
+def srm_executable() -> str:
+    """The `srm` command installed beside the interpreter running the tests (`pip install -e`): the one way
+    tests find it, so they run the code of this checkout whatever the working directory."""
+    path = shutil.which("srm", path=str(Path(sys.executable).parent))
+    assert path, f"no srm beside {sys.executable}: run pip install -e '.[test]'"
+    return path
 
 
 @pytest.fixture

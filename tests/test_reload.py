@@ -8,7 +8,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from tests.support.fake_slack import FakeSlack, settle
 from tests.support.local_server import free_port
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, command_body, post, status
 
-SRM = str(Path(sys.executable).parent / "srm")
 SUMMARY_LINE = "  Virtual servers."
 
 
@@ -50,14 +48,14 @@ def test_file_change_reloads_and_broken_edit_keeps_last_good(knowledge_copy, cap
         stop.set()
 
 
-def test_sighup_reloads_a_running_server(knowledge_copy, tmp_path):
+def test_sighup_reloads_a_running_server(knowledge_copy, tmp_path, srm_executable):
     slack = FakeSlack().start()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
     env |= {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.api_url,
             "SRM_KNOWLEDGE_DIR": str(knowledge_copy),
             "SRM_DATABASE_URL": f"sqlite:///{tmp_path}/srm.sqlite3"}  # fmt: skip
-    server = subprocess.Popen([SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
+    server = subprocess.Popen([srm_executable, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
                               env=env, stderr=subprocess.PIPE, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:

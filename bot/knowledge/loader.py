@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.heap import gc_paused
 from bot.knowledge.labels import Labels
@@ -142,7 +143,7 @@ class _Reader:
             return None
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     if error["type"] == "literal_error":
         return f"{error['input']!r} is not one of {error['ctx']['expected']}"
     if error["type"] == "string_pattern_mismatch" and "https" in error["ctx"]["pattern"]:
@@ -183,7 +184,7 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
 
     refs = _References(reader, topics, tools, checks, Labels.from_vocabulary(vocabulary))
     for key, topic in topics.items():
-        if topic.broader and topic.broader not in topics:
+        if topic_doc and topic.broader and topic.broader not in topics:
             reader.report(topic_doc, (key, "broader"), f"unknown topic {topic.broader!r}")
     concepts: dict[str, Concept] = {}
     if concept_doc and concept_file:
@@ -245,6 +246,8 @@ def _load_checks(reader: _Reader, directory: Path) -> dict[str, Check]:
     docs: dict[str, _Document] = {}
     for path in sorted(directory.glob("*.yaml")):
         doc, loaded = _load_doc(reader, path, _CHECKS)
+        if doc is None:
+            continue
         for check_id, check in (loaded or {}).items():
             if check_id in checks:
                 reader.report(doc, (check_id,), f"check {check_id!r} is already defined in {docs[check_id].label}")
@@ -262,7 +265,7 @@ def _load_services(reader: _Reader, directory: Path) -> tuple[dict[str, Service]
         reader.problems.append(Problem(str(directory.name), 1, "(directory)", "no service files found"))
     for path in paths:
         doc, service = _load_doc(reader, path, _SERVICE)
-        if service is None:
+        if service is None or doc is None:
             continue
         if service.key != path.stem:
             reader.report(doc, ("key",), f"key {service.key!r} must match the file name {path.stem!r}")
@@ -312,7 +315,7 @@ def _check_aliases(reader: _Reader, services: dict[str, Service], docs: dict[str
     """Every name a service answers to (and its key) must lead to that service alone."""
     owner_of: dict[str, str] = {}
     for key, service in services.items():
-        names = [(("key",), key), (("name",), service.name)]
+        names: list[tuple[Loc, str]] = [(("key",), key), (("name",), service.name)]
         names += [(("aliases", i), alias) for i, alias in enumerate(service.aliases)]
         names += [(("weak_aliases", i), alias) for i, alias in enumerate(service.weak_aliases)]
         for loc, name in names:

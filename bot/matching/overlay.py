@@ -20,7 +20,7 @@ def internal_owner(knowledge: Knowledge, service: str | None, topic: str | None)
     if overlay is None:
         return None
     chain = _topic_chain(knowledge, topic)
-    best: tuple[int, str] | None = None
+    best: tuple[float, str] | None = None
     for rule in overlay.owners:
         if rule.service and rule.service != service:
             continue

@@ -161,8 +161,8 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
     known = set(stopwords) | set(phrases_by_stem)
     for text in (*layer_texts, *side_texts):
         known |= _stems(text)
-    for group in (cues, greetings, other_clouds, on_premises, off_topic):
-        for stems in group:
+    for phrases in (cues, greetings, other_clouds, on_premises, off_topic):
+        for stems in phrases:
             known |= stems
     return Indexes(
         aliases=aliases,

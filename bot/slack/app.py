@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -17,12 +18,16 @@ from bot.metrics import CountingRetryHandler
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import listeners, middleware
+from bot.slack.installations import InstallationCache
 
 # Bounded retries: Slack's 429 (honouring Retry-After), transient 5xx and dropped connections.
 RETRIES = 3
 # The bot scopes the code needs, no more; manifest.yml lists the same (tests/test_packaging.py checks).
 BOT_SCOPES = ("app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "im:history")
 OAUTH_STATE_SECONDS = 600
+# How long an instance trusts a workspace's bot token from memory before reading it again (another
+# instance may have saved a reinstall).
+INSTALLATION_CACHE_SECONDS = 60
 
 
 def create_client(settings: Settings) -> WebClient:
@@ -66,10 +71,22 @@ def oauth_settings(settings: Settings, runtime: Runtime) -> OAuthSettings:
     states = SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine)
     for store in (installations, states):
         store.create_tables()  # the library's own tables, created if missing (safe on every start)
-    return OAuthSettings(
+    oauth = OAuthSettings(
         client_id=settings.client_id,
         client_secret=settings.client_secret,
         scopes=list(BOT_SCOPES),
-        installation_store=installations,
+        installation_store=InstallationCache(installations, INSTALLATION_CACHE_SECONDS),
+        installation_store_bot_only=True,  # bot scopes only: one lookup per request, no user-token lookup
         state_store=states,
     )
+    # Bolt's own authorization, with its cache of auth.test results turned on (Bolt leaves it off):
+    # otherwise every request would wait on a call to Slack describing a token the bot already knows.
+    oauth.authorize = InstallationStoreAuthorize(
+        installation_store=oauth.installation_store,
+        client_id=oauth.client_id,
+        client_secret=oauth.client_secret,
+        bot_only=True,
+        cache_enabled=True,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    return oauth

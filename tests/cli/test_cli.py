@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from tests.support.fake_slack import FakeSlack, settle
 from tests.support.local_server import free_port
 from tests.support.signed import status
 
-SRM = str(Path(sys.executable).parent / "srm")
 JSON_KEYS = {
     "query",
     "status",
@@ -29,15 +28,24 @@ JSON_KEYS = {
 }
 
 
-def srm(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
-    clean["SRM_DATABASE_URL"] = "sqlite://"  # in memory: no file left behind
-    return subprocess.run(
-        [SRM, *args], input=stdin, capture_output=True, text=True, timeout=60, env={**clean, **(env or {})}
-    )
+Completed = subprocess.CompletedProcess[str]
+Run = Callable[..., Completed]
 
 
-def test_ask_json_contract():
+@pytest.fixture
+def srm(srm_executable: str) -> Run:
+    """Run `srm ARGS` without the caller's Slack and srm settings (plus `env`), the store in memory."""
+
+    def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Completed:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+        clean["SRM_DATABASE_URL"] = "sqlite://"  # in memory: no file left behind
+        command = [srm_executable, *args]
+        return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60, env=clean | (env or {}))
+
+    return run
+
+
+def test_ask_json_contract(srm):
     result = srm("ask", "--json", "who patches the guest OS on EC2")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
@@ -53,14 +61,14 @@ def test_ask_json_contract():
     assert 0 <= answer["confidence"] <= 1
 
 
-def test_ask_readable():
+def test_ask_readable(srm):
     result = srm("ask", "who patches the guest OS on EC2")
     assert result.returncode == 0
     assert "Owner: Customer" in result.stdout and "Control category: Shared" in result.stdout
     assert "https://docs.aws.amazon.com/" in result.stdout
 
 
-def test_batch_writes_json_lines_in_order(tmp_path):
+def test_batch_writes_json_lines_in_order(tmp_path, srm):
     questions = tmp_path / "questions.txt"
     questions.write_text("who patches the guest OS on EC2\nwhat's for lunch\n\nhi\n")
     result = srm("ask", "--json", "--batch", str(questions))
@@ -70,14 +78,14 @@ def test_batch_writes_json_lines_in_order(tmp_path):
     assert [r["status"] for r in rows] == ["answered", "out_of_scope", "out_of_scope"]
 
 
-def test_service_summary_and_json():
+def test_service_summary_and_json(srm):
     text = srm("service", "ec2")
     assert text.returncode == 0 and "Amazon EC2" in text.stdout and "Common misconfigurations" in text.stdout
     data = json.loads(srm("service", "vm", "--json").stdout)
     assert data["key"] == "ec2" and data["model"] == "infrastructure"
 
 
-def test_list_and_validate():
+def test_list_and_validate(srm):
     listing = srm("list")
     assert listing.returncode == 0 and "ec2" in listing.stdout
     validate = srm("validate")
@@ -94,7 +102,7 @@ def test_list_and_validate():
         (("ask", "--batch", "/nonexistent/file.txt"), "srm: cannot read /nonexistent/file.txt"),
     ],
 )
-def test_errors_are_one_line_without_traceback(args, message):
+def test_errors_are_one_line_without_traceback(args, message, srm):
     result = srm(*args)
     assert result.returncode != 0
     assert result.stderr.startswith(message), result.stderr
@@ -102,20 +110,20 @@ def test_errors_are_one_line_without_traceback(args, message):
     assert "Traceback" not in result.stderr
 
 
-def test_validate_broken_directory_exits_1(knowledge_copy):
+def test_validate_broken_directory_exits_1(knowledge_copy, srm):
     (knowledge_copy / "services" / "ec2.yaml").write_text("key: ec2\nmodel: [\n")
     result = srm("validate", str(knowledge_copy))
     assert result.returncode == 1
     assert result.stdout.startswith("knowledge/services/ec2.yaml:")
 
 
-def test_console_answers_like_the_bot():
+def test_console_answers_like_the_bot(srm):
     result = srm("console", stdin="who patches the guest os on ec2\nhi\nquit\n")
     assert result.returncode == 0
     assert "Owner: Customer" in result.stdout and "who patches RDS" in result.stdout
 
 
-def test_serve_without_credentials_runs_console_with_hint():
+def test_serve_without_credentials_runs_console_with_hint(srm):
     result = srm("serve", stdin="tell me about ec2\n")
     assert result.returncode == 0
     assert "No Slack credentials" in result.stderr
@@ -125,7 +133,7 @@ def test_serve_without_credentials_runs_console_with_hint():
 EXAMPLE_OVERLAY = str(Path(__file__).resolve().parents[2] / "knowledge" / "overlay.example.yaml")
 
 
-def test_overlay_names_the_internal_team():
+def test_overlay_names_the_internal_team(srm):
     answer = json.loads(srm("--overlay", EXAMPLE_OVERLAY, "ask", "--json", "who patches our EC2 instances?").stdout)
     assert answer["owner"] == "Customer"
     assert answer["internal_owner"]["name"] == "Platform team"
@@ -136,11 +144,11 @@ def test_overlay_names_the_internal_team():
     assert aws_owned["owner"] == "AWS" and aws_owned["internal_owner"] is None
 
 
-def test_without_overlay_internal_owner_is_null():
+def test_without_overlay_internal_owner_is_null(srm):
     assert json.loads(srm("ask", "--json", "who patches our EC2 instances?").stdout)["internal_owner"] is None
 
 
-def test_serve_when_slack_is_unreachable_fails_in_one_line():
+def test_serve_when_slack_is_unreachable_fails_in_one_line(srm):
     env = {"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://127.0.0.1:9/api/"}
     result = srm("serve", "--http", "--port", "0", env=env)
     assert result.returncode == 2
@@ -148,7 +156,7 @@ def test_serve_when_slack_is_unreachable_fails_in_one_line():
     assert "Traceback" not in result.stderr
 
 
-def test_serve_with_an_unreachable_database_fails_in_one_line_without_the_password():
+def test_serve_with_an_unreachable_database_fails_in_one_line_without_the_password(srm):
     slack = FakeSlack().start()
     try:
         env = {"SLACK_BOT_TOKEN": "xoxb-not-real", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slack.api_url,
@@ -162,24 +170,24 @@ def test_serve_with_an_unreachable_database_fails_in_one_line_without_the_passwo
     assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
 
 
-def test_gaps_without_a_database_says_where_it_looked(tmp_path):
+def test_gaps_without_a_database_says_where_it_looked(tmp_path, srm):
     result = srm("gaps", env={"SRM_DATABASE_URL": f"sqlite:///{tmp_path}/none.sqlite3"})
     assert result.returncode == 2 and "no database at sqlite:///" in result.stderr
     assert not (tmp_path / "none.sqlite3").exists()
 
 
-def test_gaps_rejects_a_bad_window():
+def test_gaps_rejects_a_bad_window(srm):
     result = srm("gaps", "--since", "yesterday")
     assert result.returncode == 2 and "--since 'yesterday'" in result.stderr
 
 
-def test_serve_with_oauth_offers_the_install_page(tmp_path):
+def test_serve_with_oauth_offers_the_install_page(tmp_path, srm_executable):
     slack = FakeSlack().start()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
     env |= {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "c",
             "SLACK_API_URL": slack.api_url, "SRM_DATABASE_URL": f"sqlite:///{tmp_path}/oauth.sqlite3"}  # fmt: skip
-    server = subprocess.Popen([SRM, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,
+    server = subprocess.Popen([srm_executable, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert settle(lambda: status(f"http://127.0.0.1:{port}/slack/install") == 200, timeout=20)
@@ -189,7 +197,7 @@ def test_serve_with_oauth_offers_the_install_page(tmp_path):
         slack.stop()
 
 
-def test_serve_rejects_a_backlog_bound_that_is_not_a_positive_number():
+def test_serve_rejects_a_backlog_bound_that_is_not_a_positive_number(srm):
     result = srm("serve", "--http", env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
                                          "SRM_MAX_BACKLOG": "lots"})  # fmt: skip
     assert result.returncode == 2

@@ -16,7 +16,7 @@ from bot.slack.app import create_app
 from bot.store.sql import SqlStore
 from bot.web import create_web_app
 from tests.conftest import KNOWLEDGE_DIR
-from tests.support.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack, settle
 from tests.support.local_server import free_port
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET
 
@@ -31,6 +31,11 @@ class RunningBot:
     @property
     def events_url(self) -> str:
         return self.url + "/slack/events"
+
+    def finish_work(self) -> None:
+        """Wait until the work accepted with every ack so far is done, so the Slack stand-in's call log is
+        complete: what it lacks then did not happen (no sleep to show it)."""
+        assert settle(lambda: self.runtime.backlog == 0, timeout=10), f"{self.runtime.backlog} still queued"
 
 
 def start_bot(

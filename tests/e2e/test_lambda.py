@@ -75,3 +75,26 @@ def test_a_forged_request_is_refused(lambda_env):
     event["headers"]["x-slack-signature"] = "v0=" + "0" * 64
     assert lambda_handler.handler(event, CONTEXT)["statusCode"] == 401
     assert invoke.invocations == []
+
+
+def test_slash_gaps_is_acked_at_once_and_built_by_the_lazy_self_invocation(lambda_env, monkeypatch):
+    slack, invoke = lambda_env
+    monkeypatch.setenv("SRM_ADMINS", "U0001")  # command_body's user
+    body = command_body("gaps", response_url=slack.response_url("gaps"))
+    response = lambda_handler.handler(api_gateway_event(body, "application/x-www-form-urlencoded"), CONTEXT)
+    assert response["statusCode"] == 200 and "Building the knowledge-gap report" in response["body"]
+    assert slack.recorded("response_url") == []  # nothing read from the database inside the ack window
+    [invocation] = invoke.invocations
+    assert lambda_handler.handler(invocation.payload, CONTEXT)["statusCode"] == 200  # Lambda delivers it
+    [report] = slack.wait_for("response_url")
+    assert report.args["text"] == "Knowledge-gap report" and report.args["response_type"] == "ephemeral"
+
+
+def test_slash_gaps_for_someone_else_is_refused_in_the_ack_and_builds_nothing(lambda_env):
+    slack, invoke = lambda_env
+    body = command_body("gaps", response_url=slack.response_url("gaps"))
+    response = lambda_handler.handler(api_gateway_event(body, "application/x-www-form-urlencoded"), CONTEXT)
+    assert "Only srm-bot admins" in json.loads(response["body"])["text"]
+    [invocation] = invoke.invocations
+    assert lambda_handler.handler(invocation.payload, CONTEXT)["statusCode"] == 200
+    assert slack.recorded("response_url") == []

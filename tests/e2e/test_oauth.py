@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy
 
 from bot.store.sql import open_store
 from tests.e2e.conftest import RunningBot, start_bot
@@ -80,6 +80,34 @@ def test_a_forged_state_installs_nothing(oauth_bot, slack):
 
 
 def test_a_team_that_never_installed_gets_no_answer(oauth_bot, slack):
-    post(oauth_bot.events_url, mention_from("T0404", "1700000700.000100", "EvTeam404"), "application/json")
-    time.sleep(0.3)
-    assert slack.recorded("chat.postMessage") == []
+    refused = post(oauth_bot.events_url, mention_from("T0404", "1700000700.000100", "EvTeam404"), "application/json")
+    # Bolt refuses it while authorizing, before any listener could queue work: nothing to wait for.
+    assert refused.status == 200 and "installation with this app is no longer available" in refused.body
+    assert slack.recorded("chat.postMessage") == [] and oauth_bot.runtime.backlog == 0
+
+
+def test_requests_after_the_install_look_the_installation_up_once(oauth_bot, slack):
+    """Bolt authorizes every request: the workspace's bot is read from the database (on the event loop)
+    and described by auth.test once, then served from memory."""
+    page = get(oauth_bot.url + "/slack/install")
+    state = re.search(r"state=([\w-]+)", page.body).group(1)
+    done = get(f"{oauth_bot.url}/slack/oauth_redirect?code=c&state={state}", page.headers["set-cookie"].split(";")[0])
+    assert done.status == 200, done.body
+    slack.clear()
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    engine = oauth_bot.runtime.store.engine
+    sqlalchemy.event.listen(engine, "before_cursor_execute", record)
+    try:
+        for i in range(3):
+            body = mention_from(TEAM, f"1700000800.00010{i}", f"EvCached{i}")
+            assert post(oauth_bot.events_url, body, "application/json").status == 200
+        answers = slack.wait_for("chat.postMessage", count=3)
+    finally:
+        sqlalchemy.event.remove(engine, "before_cursor_execute", record)
+    assert {answer.token for answer in answers} == {TEAM_TOKEN}
+    assert len([s for s in statements if "slack_bots" in s or "slack_installations" in s]) == 1
+    assert len(slack.recorded("auth.test")) == 1

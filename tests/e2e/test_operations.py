@@ -8,8 +8,7 @@ import logging
 import os
 import subprocess
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from tests.support.signed import command_body, event_body, get, mention_event, p
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
-SRM = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "srm")
 ADMIN = "UADMIN1"
 
 
@@ -42,7 +40,8 @@ def test_two_instances_on_one_database_answer_a_retried_event_once(two_instances
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     assert post(second.events_url, body, JSON, headers=retry).status == 200
     slack.wait_for("chat.postMessage")
-    time.sleep(0.3)
+    first.finish_work()
+    second.finish_work()
     assert len(slack.recorded("chat.postMessage")) == 1
 
 
@@ -63,13 +62,19 @@ def ask_gaps(bot: RunningBot, url: str, asked: int) -> None:
     assert settle(lambda: len(bot.runtime.store.questions(since=datetime(2000, 1, 1))) >= asked, timeout=10)
 
 
-def srm(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
-    env["SRM_DATABASE_URL"] = database_url
-    return subprocess.run([SRM, *args], capture_output=True, text=True, timeout=60, env=env)
+@pytest.fixture
+def srm(srm_executable: str) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `srm ARGS` against `database_url`, without the caller's Slack and srm settings."""
+
+    def run(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+        env["SRM_DATABASE_URL"] = database_url
+        return subprocess.run([srm_executable, *args], capture_output=True, text=True, timeout=60, env=env)
+
+    return run
 
 
-def test_srm_gaps_groups_the_questions_the_bot_declined(gap_bot):
+def test_srm_gaps_groups_the_questions_the_bot_declined(gap_bot, srm):
     bot, url = gap_bot
     ask_gaps(bot, url, asked=4)
     result = srm("gaps", "--since", "1h", "--json", database_url=url)
@@ -86,7 +91,7 @@ def test_srm_gaps_groups_the_questions_the_bot_declined(gap_bot):
     assert "2 x “what is the weather in paris”" in text and "kendra: asked 1 time(s)" in text
 
 
-def test_without_store_questions_only_a_hash_is_kept(slack, tmp_path):
+def test_without_store_questions_only_a_hash_is_kept(slack, tmp_path, srm):
     url = f"sqlite:///{tmp_path}/private.sqlite3"
     bot, server = start_bot(slack, open_store(url))
     try:

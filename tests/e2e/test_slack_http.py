@@ -90,7 +90,7 @@ def test_retried_event_gets_no_second_reply(bot, slack):
     slack.wait_for("chat.postMessage")
     retry = post(bot.events_url, body, JSON, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     assert retry.status == 200
-    time.sleep(0.3)
+    bot.finish_work()
     assert len(slack.recorded("chat.postMessage")) == 1
 
 
@@ -102,7 +102,7 @@ def test_mention_and_channel_message_for_same_text_answer_once(bot, slack):
     post(bot.events_url, event_body(message, "EvMsgA"), JSON)
     post(bot.events_url, event_body(mention, "EvMsgB"), JSON)
     slack.wait_for("chat.postMessage")
-    time.sleep(0.3)
+    bot.finish_work()
     assert len(slack.recorded("chat.postMessage")) == 1
 
 
@@ -130,7 +130,7 @@ def test_channel_message_rules(bot, slack):
     post(bot.events_url, event_body(message("we patched ec2 guest os yesterday", "C0001", "1.4"), "EvC4"), JSON)
     post(bot.events_url, event_body(message("who patches the guest os on ec2?", "C0001", "1.5"), "EvC5"), JSON)
     [call] = slack.wait_for("chat.postMessage")
-    time.sleep(0.3)
+    bot.finish_work()
     assert len(slack.recorded("chat.postMessage")) == 1
     assert call.args["thread_ts"] == "1.5"
 
@@ -217,7 +217,7 @@ def test_welcome_in_onboarding_channel_only(bot, slack):
     post(bot.events_url, event_body(elsewhere, "EvJoin0"), JSON)
     post(bot.events_url, event_body(joined, "EvJoin1"), JSON)
     [call] = slack.wait_for("chat.postEphemeral")
-    time.sleep(0.2)
+    bot.finish_work()
     assert len(slack.recorded("chat.postEphemeral")) == 1
     assert call.args["user"] == "U0002" and all_text(call.args["blocks"]).count(ui.STARTER_QUESTION) == 3
 

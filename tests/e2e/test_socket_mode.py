@@ -102,13 +102,14 @@ def test_socket_mode_reconnects_and_never_answers_a_retry_twice():
     slack.responses["apps.connections.open"] = {"url": sockets.url}
     settings = Settings(knowledge_dir=KNOWLEDGE_DIR, bot_token=BOT_TOKEN, app_token=APP_TOKEN,
                         slack_api_url=slack.api_url)  # fmt: skip
-    handler = socket_mode_handler(settings, Runtime.load(KNOWLEDGE_DIR))
+    runtime = Runtime.load(KNOWLEDGE_DIR)
+    handler = socket_mode_handler(settings, runtime)
     try:
         handler.connect()
         assert settle(lambda: len(sockets.acks) >= 2, timeout=40), f"acks: {sockets.acks}"
         assert sockets.connections >= 2 and len(slack.recorded("apps.connections.open")) >= 2
         [call] = slack.wait_for("chat.postMessage")
-        time.sleep(0.5)
+        assert settle(lambda: runtime.backlog == 0, timeout=10)  # the retry's work is done: the log is complete
         assert len(slack.recorded("chat.postMessage")) == 1
         assert call.args["thread_ts"] == "1700000001.000100" and "Customer" in json.dumps(call.args["blocks"])
     finally:

@@ -12,13 +12,13 @@ from slack_sdk import WebClient
 from bot.commands import answer_reply, fallback_text
 from bot.quiz import QuizState, answer_quiz, new_quiz, question_at
 from bot.render import blocks as ui
-from bot.slack.listeners.replies import listen
+from bot.slack.listeners.replies import Work, listen
 from bot.store import Feedback, QuizScore
 
 
 def register(app: App, lazy: bool) -> None:
     # Every click is acked at once; the Web API work runs after, off the request path.
-    listeners = {
+    listeners: dict[str | re.Pattern[str], Work] = {
         ui.SHARE: share_in_channel,
         re.compile(rf"^{ui.SUGGESTION}_\d+$"): open_suggestion,
         ui.FEEDBACK_HELPFUL: record_feedback,

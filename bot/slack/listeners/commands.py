@@ -16,8 +16,16 @@ NOT_AN_ADMIN = "Only srm-bot admins (SRM_ADMINS) can see the knowledge-gap repor
 
 
 def register(app: App, lazy: bool) -> None:
-    # No follow-up Web API work except the admins' gap report, so no lazy listener even on Lambda.
+    # No follow-up Web API work except the admins' gap report. On Lambda that report is built by a lazy
+    # listener (a second invocation), since nothing may run after the response and building it inside the
+    # 3-second ack window would risk the ack; the matcher is checked there only, off the hot path elsewhere.
+    if lazy:
+        app.command("/srm", matchers=[asks_for_gaps])(ack=acknowledge_gap_report, lazy=[post_gap_report])
     app.command("/srm")(handle_srm)
+
+
+def asks_for_gaps(command: dict) -> bool:
+    return (command.get("text") or "").strip().lower() == GAPS
 
 
 def handle_srm(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> BoltResponse | None:
@@ -32,14 +40,27 @@ def handle_srm(ack: Ack, command: dict, respond: Respond, context: BoltContext) 
 
 
 def send_gap_report(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> None:
-    if command.get("user_id") not in context["settings"].admins:
+    """Ack, then build the report on a worker thread."""
+    if acknowledge_gap_report(ack, command, context):
+        context["runtime"].run_later(post_gap_report, {"command": command, "respond": respond, "context": context})
+
+
+def acknowledge_gap_report(ack: Ack, command: dict, context: BoltContext) -> bool:
+    """Tell the caller what happens next; True when they may see the report."""
+    if not _is_admin(command, context):
         ack(response_type="ephemeral", text=NOT_AN_ADMIN)
-        return
+        return False
     ack(response_type="ephemeral", text=f"Building the knowledge-gap report for the last {GAPS_WINDOW}…")
-    context["runtime"].run_later(_post_gap_report, {"respond": respond, "context": context})
+    return True
 
 
-def _post_gap_report(respond: Respond, context: BoltContext) -> None:
-    """Off the request path: it reads the database."""
+def post_gap_report(command: dict, respond: Respond, context: BoltContext) -> None:
+    """After the ack, off the request path: it reads the database."""
+    if not _is_admin(command, context):
+        return
     report = build_report(context["runtime"].store, parse_since(GAPS_WINDOW, utc_now()))
     respond(blocks=build_gaps_blocks(report), text="Knowledge-gap report", response_type="ephemeral")
+
+
+def _is_admin(command: dict, context: BoltContext) -> bool:
+    return command.get("user_id") in context["settings"].admins
