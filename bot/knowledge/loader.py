@@ -27,7 +27,10 @@ from bot.knowledge.schema import (
 )
 from bot.matching.text import compact
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+# An installed wheel carries knowledge/ inside the package (pyproject.toml, force-include); a source
+# checkout or an editable install reads the top-level knowledge/ directly.
+_PACKAGED_DIR = Path(__file__).resolve().parents[1] / "data" / "knowledge"
+DEFAULT_DIR = _PACKAGED_DIR if _PACKAGED_DIR.is_dir() else Path(__file__).resolve().parents[2] / "knowledge"
 
 Loc = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it: same results, several times faster.
