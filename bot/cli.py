@@ -212,11 +212,26 @@ def run_console(matcher: Matcher, stdin: TextIO, stdout: TextIO) -> int:
             print(file=stdout)
 
 
+def missing_credentials(settings: Settings, http: bool) -> list[str]:
+    """The variables a run mode needs that are not set (HTTP or Socket Mode; OAuth needs no bot token)."""
+    have = {"SLACK_BOT_TOKEN": settings.bot_token or settings.oauth, "SLACK_APP_TOKEN": settings.app_token,
+            "SLACK_SIGNING_SECRET": settings.signing_secret}  # fmt: skip
+    needed = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if http else ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    return [name for name in needed if not have[name]]
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    http = args.http or settings.oauth or not settings.app_token  # the install flow needs HTTP
+    nothing_set = not (settings.bot_token or settings.oauth or settings.app_token or settings.signing_secret)
+    if nothing_set and not args.http and sys.stdin.isatty() and sys.stdout.isatty():
+        print(CONNECT_HINT, file=sys.stderr)  # a person trying it out: the console, not an error
+        return run_console(Matcher(_load(settings.knowledge_dir, settings.overlay_path)), sys.stdin, sys.stdout)
+    missing = missing_credentials(settings, http)
+    if missing:
+        # A container with a missing secret must fail, not "complete" by running a console on no terminal.
+        mode = "HTTP mode" if http else "Socket Mode"
+        raise CliError(f"{mode} needs {' and '.join(missing)} (not set); see README, Run modes")
     knowledge = _load(settings.knowledge_dir, settings.overlay_path)  # one clear line before connecting
-    if not settings.bot_token and not settings.oauth:
-        print(CONNECT_HINT, file=sys.stderr)
-        return run_console(Matcher(knowledge), sys.stdin, sys.stdout)
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError
 
@@ -228,7 +243,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     configure_logging(settings.log_format)
     snapshot = Snapshot.of(knowledge)
     try:
-        if args.http or settings.oauth or not settings.app_token:  # the install flow needs HTTP
+        if http:
             serve_http(settings, snapshot, args.host, args.port)
         else:
             serve_socket_mode(settings, snapshot)

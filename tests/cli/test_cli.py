@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -115,11 +116,42 @@ def test_console_answers_like_the_bot():
     assert "Owner: Customer" in result.stdout and "who patches RDS" in result.stdout
 
 
-def test_serve_without_credentials_runs_console_with_hint():
-    result = srm("serve", stdin="tell me about ec2\n")
-    assert result.returncode == 0
-    assert "No Slack credentials" in result.stderr
-    assert "Amazon EC2" in result.stdout
+def test_serve_without_credentials_on_a_terminal_runs_console_with_hint():
+    primary, secondary = pty.openpty()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+    process = subprocess.Popen([SRM, "serve"], stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
+                               env={**clean, "SRM_DATABASE_URL": "sqlite://", "NO_COLOR": "1"})  # fmt: skip
+    os.close(secondary)
+    os.write(primary, b"tell me about ec2\nquit\n")
+    output = b""
+    while process.poll() is None or not output.endswith(b"srm> "):
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(primary)
+    assert process.wait(timeout=30) == 0
+    assert "No Slack credentials" in process.stderr.read().decode()
+    assert "Amazon EC2" in output.decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (("serve",), {}, "srm: HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (not set)"),
+        (("serve", "--http"), {"SLACK_BOT_TOKEN": "xoxb-1"}, "srm: HTTP mode needs SLACK_SIGNING_SECRET (not set)"),
+        (("serve",), {"SLACK_APP_TOKEN": "xapp-1"}, "srm: Socket Mode needs SLACK_BOT_TOKEN (not set)"),
+    ],
+)
+def test_serve_without_credentials_and_no_terminal_fails_naming_them(args, env, message):
+    """A container with a missing secret fails at once instead of running a console nobody sees."""
+    result = srm(*args, stdin="tell me about ec2\n", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message) and len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
 
 
 EXAMPLE_OVERLAY = str(Path(__file__).resolve().parents[2] / "knowledge" / "overlay.example.yaml")
@@ -160,6 +192,7 @@ def test_serve_with_an_unreachable_database_fails_in_one_line_without_the_passwo
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("srm: cannot open the database postgresql+psycopg://srm:***@127.0.0.1:9/srm")
     assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
+    assert "will be unused" not in result.stderr  # Bolt's warning about SLACK_BOT_TOKEN and our client
 
 
 def test_gaps_without_a_database_says_where_it_looked(tmp_path):
