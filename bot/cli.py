@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="*", help="the question")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--batch", metavar="FILE", type=Path, help="one question per line; JSON Lines out (with --json)")
+    ask.add_argument("--full", action="store_true", help="every part of the answer (tools, checks, all sources)")
 
     service = commands.add_parser("service", help="summary of one service")
     service.add_argument("key", help="service key or alias, e.g. s3, postgres")
@@ -137,21 +138,21 @@ def _ask(matcher: Matcher, args: argparse.Namespace) -> int:
             raise CliError(f"cannot read {args.batch}: {exc}") from None
         for line in lines:
             if line.strip():
-                _print_answer(matcher, line, args.json)
+                _print_answer(matcher, line, args.json, args.full)
         return 0
     question = " ".join(args.text).strip()
     if not question:
         raise CliError('empty question; usage: srm ask "who patches RDS?"')
-    _print_answer(matcher, question, args.json)
+    _print_answer(matcher, question, args.json, args.full)
     return 0
 
 
-def _print_answer(matcher: Matcher, question: str, as_json: bool) -> None:
+def _print_answer(matcher: Matcher, question: str, as_json: bool, full: bool = False) -> None:
     answer = matcher.match(question)
     if as_json:
         print(json.dumps(answer_to_dict(matcher.knowledge, answer), ensure_ascii=False))
     else:
-        print(render_answer(matcher.knowledge, answer))
+        print(render_answer(matcher.knowledge, answer, full=full))
 
 
 def _service(matcher: Matcher, name: str, as_json: bool) -> int:

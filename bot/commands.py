@@ -9,6 +9,7 @@ from typing import Any
 from bot.matching.answer import Answer, summary_answer
 from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
+from bot.render.views import brief
 from bot.runtime import Snapshot
 
 REPLY_CACHE_SIZE = 4096
@@ -69,14 +70,14 @@ def fallback_text(snapshot: Snapshot, answer: Answer) -> str:
     if answer.status != "answered":
         return "I am not sure what you mean; did you mean one of these?"
     if answer.kind == "summary":
-        return f"{snapshot.knowledge.services[answer.service or ''].name}: shared responsibility summary"
+        return f"{snapshot.knowledge.services[answer.service or ''].name}: who owns what (overview)"
     if answer.kind == "comparison":
         services = snapshot.knowledge.services
         return " · ".join(
             f"{services[p.service].name if p.service in services else 'General rule'}: {p.owner or 'n/a'}"
             for p in answer.parts
         )
-    return f"Owner: {answer.owner or 'n/a'} · Control category: {answer.category or 'n/a'}"
+    return ui.escape(brief(snapshot.knowledge, answer).notification)
 
 
 def srm_command(snapshot: Snapshot, text: str) -> Reply:
@@ -123,8 +124,9 @@ def _compare(snapshot: Snapshot, names: list[str]) -> Reply:
 def _service_or_question(snapshot: Snapshot, text: str) -> Reply:
     service = snapshot.matcher.service_by_name(text)
     if service is not None:
-        blocks = [*ui.build_service_blocks(snapshot.knowledge, service), ui.share_actions(text)]
-        return Reply(blocks, f"{service.name}: summary", summary_answer(text, service, 1.0))
+        blocks = ui.build_service_overview_blocks(snapshot.knowledge, service, share=text)
+        answer = summary_answer(text, service, 1.0)
+        return Reply(blocks, fallback_text(snapshot, answer), answer)
     reply = answer_reply(snapshot, text, share=True)
     answer = reply.answer
     single_word = len(text.split()) == 1

@@ -50,7 +50,8 @@ def test_manifest_enables_socket_mode_interactivity_home_and_command():
 
 def test_code_only_calls_web_api_methods_covered_by_scopes():
     called = set(re.findall(r"client\.(\w+)\(", listener_source()))
-    assert called <= {"chat_postMessage", "chat_postEphemeral", "views_publish"}, called
+    # views.open needs no scope; chat.update (a voted answer's thanks) is covered by chat:write
+    assert called <= {"chat_postMessage", "chat_postEphemeral", "chat_update", "views_publish", "views_open"}, called
 
 
 def test_dockerfile_copies_and_runs_what_exists():

@@ -57,8 +57,19 @@ def test_ask_json_contract():
 def test_ask_readable():
     result = srm("ask", "who patches the guest OS on EC2")
     assert result.returncode == 0
-    assert "Owner: Customer" in result.stdout and "Control category: Shared" in result.stdout
-    assert "https://docs.aws.amazon.com/" in result.stdout
+    first, *rest = result.stdout.splitlines()
+    assert first == "Guest OS patching on Amazon EC2: Customer - you own it (control category: Shared)."
+    assert "https://docs.aws.amazon.com/" in result.stdout and len(rest) <= 8
+
+
+def test_ask_is_chat_sized_and_full_has_everything():
+    short = srm("ask", "who patches RDS?").stdout
+    full = srm("ask", "--full", "who patches RDS?").stdout
+    assert len(short.splitlines()) <= 8 and "Extended Support" not in short and "changed 2024-02-29" in short
+    assert "Extended Support" in full and "RDS.13" in full and "Control category: Shared" in full
+    overview = srm("ask", "s3").stdout
+    assert "Duties by owner: AWS 4 · Customer 7" in overview and "(7 more duties: srm service s3)" in overview
+    assert "Common misconfigurations" in srm("service", "s3").stdout
 
 
 def test_batch_writes_json_lines_in_order(tmp_path):
@@ -113,7 +124,7 @@ def test_validate_broken_directory_exits_1(knowledge_copy):
 def test_console_answers_like_the_bot():
     result = srm("console", stdin="who patches the guest os on ec2\nhi\nquit\n")
     assert result.returncode == 0
-    assert "Owner: Customer" in result.stdout and "who patches RDS" in result.stdout
+    assert "Customer - you own it" in result.stdout and "who patches RDS" in result.stdout
 
 
 def test_serve_without_credentials_on_a_terminal_runs_console_with_hint():
