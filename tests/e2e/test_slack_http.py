@@ -123,14 +123,16 @@ def test_channel_message_rules(bot, slack):
                 "channel_type": "channel", **extra}  # fmt: skip
 
     post(bot.events_url, event_body(message("who patches the guest os on ec2?", "CQUIET", "1.1"), "EvC1"), JSON)
-    post(bot.events_url, event_body(message("lunch anyone?", "C0001", "1.2"), "EvC2"), JSON)
+    # quiet by default: a channel that did not opt in gets answers to mentions only
+    post(bot.events_url, event_body(message("who patches the guest os on ec2?", "C0001", "1.0"), "EvC0"), JSON)
+    post(bot.events_url, event_body(message("lunch anyone?", "CASK", "1.2"), "EvC2"), JSON)
     post(
         bot.events_url,
-        event_body(message("who patches the guest os on ec2?", "C0001", "1.3", bot_id="B9"), "EvC3"),
+        event_body(message("who patches the guest os on ec2?", "CASK", "1.3", bot_id="B9"), "EvC3"),
         JSON,
     )
-    post(bot.events_url, event_body(message("we patched ec2 guest os yesterday", "C0001", "1.4"), "EvC4"), JSON)
-    post(bot.events_url, event_body(message("who patches the guest os on ec2?", "C0001", "1.5"), "EvC5"), JSON)
+    post(bot.events_url, event_body(message("we patched ec2 guest os yesterday", "CASK", "1.4"), "EvC4"), JSON)
+    post(bot.events_url, event_body(message("who patches the guest os on ec2?", "CASK", "1.5"), "EvC5"), JSON)
     [call] = slack.wait_for("chat.postMessage")
     time.sleep(0.3)
     assert len(slack.recorded("chat.postMessage")) == 1
