@@ -11,6 +11,7 @@ from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
 from bot.render.views import brief
 from bot.runtime import Snapshot
+from bot.suggestions import similar_services
 
 REPLY_CACHE_SIZE = 4096
 USAGE_FALLBACK = "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm list | /srm quiz"
@@ -136,6 +137,6 @@ def _service_or_question(snapshot: Snapshot, text: str) -> Reply:
 
 
 def _unknown_service(snapshot: Snapshot, name: str, answer: Answer | None = None) -> Reply:
-    similar = snapshot.matcher.similar_services(name)
+    similar = similar_services(snapshot.knowledge, name, snapshot.matcher.index.aliases)
     blocks = ui.build_unknown_service_blocks(name, similar)
     return Reply(blocks, f"Unknown service {ui.escape(name)}", answer, unknown_service=name.lower()[:64])

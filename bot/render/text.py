@@ -36,8 +36,20 @@ def _bullets(duties: tuple[Duty, ...]) -> list[str]:
     return [textwrap.fill(f"- {d.label}: {d.text}", WIDTH, subsequent_indent="  ") for d in duties]
 
 
-def render_answer(knowledge: Knowledge, answer: Answer, *, full: bool = False) -> str:
-    """The chat-sized answer, as in Slack before "Details"; `full`: every part (srm ask --full)."""
+# ANSI colours for a terminal (the caller decides: a tty, and NO_COLOR not set): the owner stands out.
+OWNER_COLOURS = {"AWS": "33", "Customer": "34", "Shared": "35"}
+BOLD = "1"
+
+
+def paint(text: str, code: str) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m"
+
+
+def render_answer(knowledge: Knowledge, answer: Answer, *, full: bool = False, colour: bool = False) -> str:
+    """The chat-sized answer, as in Slack before "Details"; `full`: every part (srm ask --full);
+    `colour`: ANSI colours for a terminal."""
+    if colour and not full and answer.kind in ("item", "concept") and answer.status == "answered":
+        return _coloured(_render_brief(knowledge, answer) + _note(answer), answer)
     if answer.kind in ("help", "decline"):
         return answer.message or ""
     if answer.status == "ambiguous":
@@ -51,6 +63,20 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, full: bool = False) -
     if not full and answer.status == "answered":
         return _render_brief(knowledge, answer) + _note(answer)
     return _render_full(knowledge, answer) + _note(answer)
+
+
+def _coloured(text: str, answer: Answer) -> str:
+    """The plain answer with its first line's owner clause in the owner's colour and the labels bold."""
+    first, _, rest = text.partition("\n")
+    subject, sep, verdict = first.partition(": ")
+    code = OWNER_COLOURS.get(answer.owner or "")
+    if sep and code:
+        first = paint(subject, BOLD) + sep + paint(verdict, code)
+    labelled = [
+        paint(line[:11], BOLD) + line[11:] if line[:11].rstrip() in ("AWS does:", "You do:", "Source:") else line
+        for line in rest.split("\n")
+    ]
+    return "\n".join([first, *labelled]) if rest else first
 
 
 def _render_brief(knowledge: Knowledge, answer: Answer) -> str:

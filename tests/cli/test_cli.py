@@ -101,6 +101,7 @@ def test_list_and_validate():
     ("args", "message"),
     [
         (("service", "ec3"), "srm: unknown service 'ec3'; did you mean: ec2"),
+        (("service", "s4"), "srm: unknown service 's4'; did you mean: s3?"),
         (("ask", ""), "srm: empty question"),
         (("--knowledge", "/nonexistent", "list"), "srm: cannot load knowledge from /nonexistent"),
         (("ask", "--batch", "/nonexistent/file.txt"), "srm: cannot read /nonexistent/file.txt"),
@@ -127,15 +128,19 @@ def test_console_answers_like_the_bot():
     assert "Customer - you own it" in result.stdout and "who patches RDS" in result.stdout
 
 
-def test_serve_without_credentials_on_a_terminal_runs_console_with_hint():
+def on_terminal(args: list[str], typed: list[bytes], home: Path, env: dict[str, str] | None = None
+                ) -> tuple[int, str, str]:  # fmt: skip
+    """Run srm with a pseudo-terminal as its stdin and stdout, as a person at a terminal would: each
+    of `typed` is sent once the console shows its prompt again."""
     primary, secondary = pty.openpty()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
-    process = subprocess.Popen([SRM, "serve"], stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
-                               env={**clean, "SRM_DATABASE_URL": "sqlite://", "NO_COLOR": "1"})  # fmt: skip
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_", "NO_COLOR"))}
+    clean |= {"SRM_DATABASE_URL": "sqlite://", "HOME": str(home), "TERM": "xterm", **(env or {})}
+    process = subprocess.Popen([SRM, *args], stdin=secondary, stdout=secondary, stderr=subprocess.PIPE, env=clean)
     os.close(secondary)
-    os.write(primary, b"tell me about ec2\nquit\n")
-    output = b""
-    while process.poll() is None or not output.endswith(b"srm> "):
+    output, pending = b"", list(typed)
+    while True:
+        if pending and output.count(b"srm> ") > len(typed) - len(pending):
+            os.write(primary, pending.pop(0))
         try:
             chunk = os.read(primary, 65536)
         except OSError:  # the terminal closed with the process
@@ -144,9 +149,52 @@ def test_serve_without_credentials_on_a_terminal_runs_console_with_hint():
             break
         output += chunk
     os.close(primary)
-    assert process.wait(timeout=30) == 0
-    assert "No Slack credentials" in process.stderr.read().decode()
-    assert "Amazon EC2" in output.decode()
+    code = process.wait(timeout=30)
+    return code, output.decode(errors="replace"), process.stderr.read().decode()
+
+
+def test_serve_without_credentials_on_a_terminal_runs_console_with_hint(tmp_path):
+    code, output, errors = on_terminal(["serve"], [b"tell me about ec2\n", b"quit\n"], tmp_path, {"NO_COLOR": "1"})
+    assert code == 0
+    assert "No Slack credentials" in errors
+    assert "Amazon EC2" in output and "\x1b[" not in output.replace("\x1b[?", "")  # NO_COLOR: no colours
+
+
+def test_console_has_line_editing_history_and_did_you_mean(tmp_path):
+    up_arrow = b"\x1b[A"
+    code, output, _ = on_terminal(["console"], [b"who patches rds\n", up_arrow + b"\n", b"s4\n", b"quit\n"], tmp_path)
+    assert code == 0
+    assert output.count("on Amazon RDS") == 2  # Up recalled the question; no ^[[A sent as text
+    assert "^[[A" not in output
+    assert "Did you mean: s3?" in output
+    assert "who patches rds" in (tmp_path / ".srm_history").read_text()
+
+
+def test_colour_on_a_terminal_plain_when_piped(tmp_path):
+    code, output, _ = on_terminal(["ask", "who patches rds"], [], tmp_path)
+    assert code == 0 and "\x1b[33mAWS owns it" in output  # the owner in its colour
+    piped = srm("ask", "who patches rds").stdout
+    assert "\x1b[" not in piped and piped.startswith("Database engine patching and upgrades on Amazon RDS: AWS owns it")
+
+
+def test_version_stdin_batch_and_options_after_the_subcommand():
+    assert srm("--version").stdout.strip() == "srm 0.1.0"
+    batch = srm("ask", "--json", "--batch", "-", stdin="who patches rds\nhi\n")
+    assert [json.loads(line)["status"] for line in batch.stdout.splitlines()] == ["answered", "out_of_scope"]
+    after = srm("ask", "--json", "--overlay", EXAMPLE_OVERLAY, "who patches our EC2 instances?")
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout)["internal_owner"]["name"] == "Platform team"
+    missing = srm("list", "--knowledge", "/nonexistent")
+    assert missing.returncode == 2 and missing.stderr.startswith("srm: cannot load knowledge from /nonexistent")
+
+
+def test_bad_slack_settings_do_not_stop_offline_commands():
+    bad = {"SRM_CHANNEL_MODE": "sometimes", "SRM_MAX_BACKLOG": "lots", "PORT": "http"}
+    assert srm("ask", "who patches rds", env=bad).returncode == 0
+    assert srm("service", "s3", env=bad).returncode == 0
+    served = srm("serve", "--http", env={**bad, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+    assert served.returncode == 2
+    assert served.stderr.strip() == "srm: SRM_CHANNEL_MODE must be one of off, questions, all, not 'sometimes'"
 
 
 @pytest.mark.parametrize(
