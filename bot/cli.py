@@ -15,7 +15,11 @@ from typing import TextIO
 
 from bot.knowledge.loader import DEFAULT_DIR, Knowledge, KnowledgeError, load_knowledge
 from bot.knowledge.report import authoring_warnings, coverage
+from bot.knowledge.schema import Service
 from bot.matching.matcher import Matcher
+from bot.render.matrix import FORMATS as MATRIX_FORMATS
+from bot.render.matrix import build_matrix, to_csv, to_markdown
+from bot.render.matrix import to_dict as matrix_to_dict
 from bot.render.text import render_answer, render_service, render_service_list
 from bot.render.views import answer_to_dict
 from bot.settings import Settings, SettingsError
@@ -77,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("directory", nargs="?", type=Path, help="knowledge directory to check")
     validate.add_argument("--strict", action="store_true", help="treat authoring warnings as problems")
 
+    matrix = command("matrix", "duties x services: the owner in each cell, sources per row (for audits)")
+    matrix.add_argument("services", nargs="*", metavar="SERVICE", help="services to include (default: all)")
+    matrix.add_argument("--format", choices=MATRIX_FORMATS, default="md", help="md (default), csv or json")
+
     command("console", "interactive offline console")
 
     gaps = command("gaps", "knowledge-gap report: what the bot could not answer (reads SRM_DATABASE_URL)")
@@ -124,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _service(matcher, args.key, args.json)
         if command == "list":
             return _list(matcher.knowledge, args.json)
+        if command == "matrix":
+            return _matrix(matcher, args.services, args.format)
         return run_console(matcher, sys.stdin, sys.stdout)
     except (CliError, SettingsError) as exc:
         print(f"srm: {exc}", file=sys.stderr)
@@ -189,12 +199,29 @@ def _print_answer(matcher: Matcher, question: str, as_json: bool, full: bool = F
         print(render_answer(matcher.knowledge, answer, full=full, colour=use_colour(sys.stdout)))
 
 
-def _service(matcher: Matcher, name: str, as_json: bool) -> int:
+def _known_service(matcher: Matcher, name: str) -> Service:
     service = matcher.service_by_name(name)
     if service is None:
         similar = ", ".join(s.key for s in similar_services(matcher.knowledge, name, matcher.index.aliases))
         hint = f"; did you mean: {similar}?" if similar else "; run 'srm list'"
         raise CliError(f"unknown service {name!r}{hint}")
+    return service
+
+
+def _matrix(matcher: Matcher, names: list[str], output: str) -> int:
+    knowledge = matcher.knowledge
+    every = sorted(knowledge.services.values(), key=lambda s: s.key)
+    chosen = [_known_service(matcher, name) for name in names] or every
+    matrix = build_matrix(knowledge, list(dict.fromkeys(chosen)))
+    if output == "json":
+        print(json.dumps(matrix_to_dict(matrix), ensure_ascii=False, indent=2))
+    else:
+        print(to_csv(matrix) if output == "csv" else to_markdown(matrix))
+    return 0
+
+
+def _service(matcher: Matcher, name: str, as_json: bool) -> int:
+    service = _known_service(matcher, name)
     if as_json:
         print(json.dumps(service.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:

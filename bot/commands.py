@@ -9,12 +9,16 @@ from typing import Any
 from bot.matching.answer import Answer, summary_answer
 from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
+from bot.render.matrix import build_matrix
 from bot.render.views import brief
 from bot.runtime import Snapshot
 from bot.suggestions import similar_services
 
 REPLY_CACHE_SIZE = 4096
-USAGE_FALLBACK = "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm list | /srm quiz"
+USAGE_FALLBACK = (
+    "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm matrix A B … | /srm list | /srm quiz"
+)
+MATRIX_SERVICES = 6  # columns that still read as a line per duty in a Slack message
 
 
 class Reply:
@@ -104,6 +108,8 @@ def _command(snapshot: Snapshot, text: str) -> Reply:
         return Reply(ui.build_list_blocks(snapshot.knowledge), "Services srm-bot knows")
     if verb == "compare":
         return _compare(snapshot, words[1:])
+    if verb == "matrix":
+        return _matrix(snapshot, words[1:])
     return _service_or_question(snapshot, text.strip())
 
 
@@ -120,6 +126,20 @@ def _compare(snapshot: Snapshot, names: list[str]) -> Reply:
         services.append(service)
     left, right = services
     return Reply(ui.build_compare_blocks(snapshot.knowledge, left, right), f"{left.name} vs {right.name}")
+
+
+def _matrix(snapshot: Snapshot, names: list[str]) -> Reply:
+    if not 1 <= len(names) <= MATRIX_SERVICES:
+        usage = f"Usage: `/srm matrix SERVICE …` (1 to {MATRIX_SERVICES} services), e.g. `/srm matrix s3 rds lambda`"
+        return Reply([ui.section(usage)], USAGE_FALLBACK)
+    services = []
+    for name in names:
+        service = snapshot.matcher.service_by_name(name)
+        if service is None:
+            return _unknown_service(snapshot, name)
+        services.append(service)
+    matrix = build_matrix(snapshot.knowledge, list(dict.fromkeys(services)))
+    return Reply(ui.build_matrix_blocks(matrix), "Who owns what: " + ", ".join(s.name for s in matrix.services))
 
 
 def _service_or_question(snapshot: Snapshot, text: str) -> Reply:

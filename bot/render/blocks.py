@@ -12,6 +12,7 @@ from bot.knowledge.schema import Service
 from bot.matching.answer import Answer, Suggestion
 from bot.matching.overlay import describe
 from bot.quiz import QuizQuestion, QuizState
+from bot.render.matrix import Matrix
 from bot.render.views import (
     OVERVIEW_DUTIES,
     Brief,
@@ -421,6 +422,26 @@ def build_compare_blocks(knowledge: Knowledge, left: Service, right: Service) ->
     return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
+def build_matrix_blocks(matrix: Matrix) -> list[Block]:
+    """The responsibility matrix as one line per duty (Slack has no tables): owner per service, sources."""
+    names = " · ".join(s.name for s in matrix.services)
+    lines = []
+    for row in matrix.rows:
+        cells = " · ".join(
+            f"{escape(service.name)} {OWNER_BADGES[cell.owner].split()[0]} {cell.owner}"
+            if cell
+            else f"{escape(service.name)} -"
+            for service, cell in zip(matrix.services, row.cells, strict=True)
+        )
+        sources = " ".join(link(url, str(i)) for i, url in enumerate(dict.fromkeys(row.sources), 1))
+        lines.append(f"• *{escape(row.duty)}*: {cells} · sources {sources}")
+    return [
+        header(f"Who owns what: {names}"),
+        *_chunked("*Duty: owner per service*", lines),
+        context("`srm matrix " + " ".join(s.key for s in matrix.services) + " --format md|csv|json` exports it."),
+    ][:MESSAGE_BLOCK_LIMIT]
+
+
 def build_list_blocks(knowledge: Knowledge) -> list[Block]:
     blocks = [header(f"{len(knowledge.services)} AWS services I know")]
     for model in ("infrastructure", "container", "abstract"):
@@ -438,6 +459,7 @@ def build_help_blocks() -> list[Block]:
         "• `/srm s3` - a service summary: what AWS does, what you do, tools, misconfigurations\n"
         "• `/srm rds patching` - one duty on one service\n"
         "• `/srm compare ec2 lambda` - two services side by side\n"
+        "• `/srm matrix s3 rds lambda` - who owns each duty, service by service, with sources\n"
         "• `/srm list` - every service I know\n"
         "• `/srm quiz` - test yourself\n"
         "Mention me (@srm-bot) in a channel or send me a direct message; I answer in a thread."

@@ -75,3 +75,13 @@ def test_comparison_keeps_both_services_short(bot):
     text = json.dumps(reply["blocks"])
     assert "*Amazon RDS*: AWS owns it" in text and "*Amazon EC2*: Customer - you own it" in text
     assert "Extended Support" not in text
+
+
+def test_slash_matrix_shows_owner_per_service_and_sources(bot):
+    reply = post(bot.events_url, command_body("matrix s3 rds lambda"), FORM).json()
+    text = json.dumps(reply["blocks"], ensure_ascii=False)
+    assert reply["text"] == "Who owns what: Amazon S3, Amazon RDS, AWS Lambda"
+    assert "*Database engine patching and upgrades*: Amazon S3 - · Amazon RDS :large_orange_diamond: AWS" in text
+    assert "sources <https://docs.aws.amazon.com/" in text
+    too_many = post(bot.events_url, command_body("matrix " + " ".join(["s3"] * 7)), FORM).json()
+    assert "1 to 6 services" in json.dumps(too_many["blocks"])
