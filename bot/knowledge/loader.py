@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,6 +261,9 @@ def _load_checks(reader: _Reader, directory: Path) -> dict[str, Check]:
 def _load_services(reader: _Reader, directory: Path) -> tuple[dict[str, Service], dict[str, _Document]]:
     services: dict[str, Service] = {}
     docs: dict[str, _Document] = {}
+    if directory.is_dir() and not os.access(directory, os.R_OK | os.X_OK):  # glob would just find nothing
+        reader.problems.append(Problem(str(directory.name), 1, "(directory)", "permission denied"))
+        return services, docs
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         reader.problems.append(Problem(str(directory.name), 1, "(directory)", "no service files found"))

@@ -14,6 +14,7 @@ from bot.matching.overlay import describe
 from bot.quiz import QuizQuestion, QuizState
 from bot.render.matrix import Matrix
 from bot.render.views import (
+    OVERVIEW_CHARS,
     OVERVIEW_DUTIES,
     Brief,
     answer_checks,
@@ -354,8 +355,9 @@ def build_service_overview_blocks(knowledge: Knowledge, service: Service, share:
     more = len(service.responsibilities) - OVERVIEW_DUTIES
     if more > 0:
         duties.append(f"_…and {more} more in the full summary_")
+    overview = shorten(service.summary, OVERVIEW_CHARS)
     return [
-        section(f"*{escape(service.name)}* - {escape(summary.model_label)}\n{escape(shorten(service.summary, 300))}"),
+        section(f"*{escape(service.name)}* - {escape(summary.model_label)}\n{escape(overview)}"),
         section(f"*Duties by owner:* {glance}\n" + "\n".join(duties)),
         actions(
             [

@@ -10,6 +10,7 @@ from bot.knowledge.schema import Service, Team
 from bot.matching.answer import Answer
 from bot.matching.overlay import describe
 from bot.render.views import (
+    OVERVIEW_CHARS,
     OVERVIEW_DUTIES,
     Duty,
     answer_checks,
@@ -172,7 +173,7 @@ def render_service_overview(knowledge: Knowledge, service: Service) -> str:
     owners = (("AWS", summary.aws_does), ("Customer", summary.you_do), ("Shared", summary.shared))
     counts = [f"{owner} {len(duties)}" for owner, duties in owners if duties]
     lines = [f"{service.name} ({service.key}): {summary.model_label}"]
-    lines.append(textwrap.fill(shorten(service.summary, 300), WIDTH))
+    lines.append(textwrap.fill(shorten(service.summary, OVERVIEW_CHARS), WIDTH))
     lines.append("Duties by owner: " + " · ".join(counts))
     lines += [f"- {knowledge.topics[i.topic].label}: {i.owner}" for i in service.responsibilities[:OVERVIEW_DUTIES]]
     more = len(service.responsibilities) - OVERVIEW_DUTIES

@@ -52,7 +52,8 @@ def summarize_service(knowledge: Knowledge, service: Service) -> ServiceSummary:
 
 # --- chat-sized answers ---------------------------------------------------------------------------
 OVERVIEW_DUTIES = 4  # duties a service overview names before the full summary
-BRIEF_CHARS = 220  # "AWS does" / "You do" before Details: about two lines of a Slack message on a laptop
+OVERVIEW_CHARS = 250  # a service overview's summary: about three lines
+BRIEF_CHARS = 170  # "AWS does" / "You do" before Details: two lines of a Slack message on a laptop
 OWNS = {"AWS": "AWS owns it", "Customer": "Customer - you own it", "Shared": "Shared - AWS and you each own a part"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
@@ -117,7 +118,7 @@ def brief(knowledge: Knowledge, answer: Answer) -> Brief:
     return Brief(
         duty=duty, service=service.name if service else None, owner=answer.owner, category=answer.category,
         aws=shorten(aws) if aws else None, you=shorten(you) if you else None,
-        note=shorten(note, 2 * BRIEF_CHARS) if note else None, tools=answer_tools(knowledge, answer),
+        note=shorten(note) if note else None, tools=answer_tools(knowledge, answer),
         checks=len(answer_checks(knowledge, answer)),
         changed=answer.item.changed.date.isoformat() if answer.item and answer.item.changed else None,
     )  # fmt: skip

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -213,7 +215,8 @@ def test_serve_without_credentials_and_no_terminal_fails_naming_them(args, env, 
     assert result.stdout == ""
 
 
-EXAMPLE_OVERLAY = str(Path(__file__).resolve().parents[2] / "knowledge" / "overlay.example.yaml")
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+EXAMPLE_OVERLAY = str(KNOWLEDGE / "overlay.example.yaml")
 
 
 def test_overlay_names_the_internal_team():
@@ -298,3 +301,22 @@ def test_matrix_exports_markdown_csv_and_json():
     assert len(data["services"]) == len(json.loads(srm("list", "--json").stdout))
     unknown = srm("matrix", "s3", "s4")
     assert unknown.returncode == 2 and unknown.stderr.strip() == "srm: unknown service 's4'; did you mean: s3?"
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root reads everything; needs setpriv")
+def test_unreadable_services_folder_says_permission_denied(tmp_path_factory):
+    """As root, srm runs as nobody (root may read any folder)."""
+    shared = Path(tempfile.mkdtemp(prefix="srm-perm-"))  # world-traversable, unlike pytest's tmp_path
+    try:
+        shutil.copytree(KNOWLEDGE, shared / "knowledge")
+        (shared / "knowledge" / "services").chmod(0)
+        shared.chmod(0o755)
+        user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
+        result = subprocess.run([*user, SRM, "list", "--knowledge", str(shared / "knowledge")], capture_output=True,
+                                text=True, timeout=60, env=env)  # fmt: skip
+    finally:
+        (shared / "knowledge" / "services").chmod(0o755)
+        shutil.rmtree(shared)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("services:1: (directory): permission denied"), result.stderr
