@@ -20,7 +20,9 @@ def shown_lines(blocks: list[dict]) -> int:
     context line; button rows and the did-you-mean offer of a low-confidence answer are not counted."""
     lines = 0
     for block in blocks:
-        if block["type"] == "section" and "Did you mean" not in block["text"]["text"]:
+        if block["type"] == "section" and "fields" in block:
+            lines += max(len(field["text"].split("\n")) for field in block["fields"])  # side by side
+        elif block["type"] == "section" and "Did you mean" not in block["text"]["text"]:
             text = re.sub(r"<[^|>]+\|([^>]+)>", r"\1", block["text"]["text"])
             lines += sum(-(-len(line) // LAPTOP_LINE) or 1 for line in text.split("\n"))
         elif block["type"] in ("context", "header"):
