@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -348,6 +349,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import StoreError
 
     configure_logging(settings.log_format)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines per start, never news
     snapshot = Snapshot.of(knowledge)
     try:
         if http:
