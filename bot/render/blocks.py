@@ -54,6 +54,12 @@ QUIZ_START = "quiz_start"
 QUIZ_ANSWER = "quiz_answer"
 HOME_SERVICE = "home_open_service"
 DETAILS = "answer_details"
+SERVICE_SECTIONS = {  # a service summary's sections, each one click away from the overview
+    "aws": "AWS does",
+    "you": "You do",
+    "shared": "Shared",
+    "misconfigurations": "Misconfigurations",
+}
 FEEDBACK_FORM = "feedback_form"  # the "Not helpful" modal's callback id
 FEEDBACK_REASONS = {
     "owner": "names the wrong owner",
@@ -362,6 +368,10 @@ def build_service_overview_blocks(knowledge: Knowledge, service: Service, share:
         actions(
             [
                 button("Full summary", DETAILS, {"service": service.key}, style="primary"),
+                *(
+                    button(SERVICE_SECTIONS[key], DETAILS, {"service": service.key, "section": key})
+                    for key in _service_sections(knowledge, service)
+                ),
                 *([button("Share in channel", SHARE, {"q": share[:1500]})] if share is not None else []),
             ],
             block_id="overview",
@@ -369,23 +379,37 @@ def build_service_overview_blocks(knowledge: Knowledge, service: Service, share:
     ]
 
 
-def build_service_blocks(knowledge: Knowledge, service: Service) -> list[Block]:
+def build_service_blocks(knowledge: Knowledge, service: Service, section_key: str | None = None) -> list[Block]:
+    """The full summary, or one of its sections (SERVICE_SECTIONS) when `section_key` names one."""
     summary = summarize_service(knowledge, service)
+    sections = _service_sections(knowledge, service)
+    if section_key in sections:
+        title = f"{service.name}: {SERVICE_SECTIONS[section_key]}"
+        return [header(title), *sections[section_key]][:MESSAGE_BLOCK_LIMIT]
     blocks = [header(service.name), context(f"*{summary.model_label}*"), section(escape(service.summary))]
-    for heading, duties in (
-        (":large_orange_diamond: *AWS does*", summary.aws_does),
-        (":large_blue_circle: *You do*", summary.you_do),
-        (":large_purple_circle: *Shared*", summary.shared),
-    ):
-        if duties:
-            blocks += _chunked(heading, [f"• *{escape(d.label)}*: {escape(d.text)}" for d in duties])
+    blocks += [block for key, part in sections.items() if key != "misconfigurations" for block in part]
     if summary.tools:
         blocks.append(section("*Tools:* " + ", ".join(link(t.url, t.name) for t in summary.tools)))
-    if summary.misconfigurations:
-        lines = [f"• {escape(m.problem)} _Fix:_ {escape(m.fix)}" for m in summary.misconfigurations]
-        blocks += _chunked(":warning: *Common misconfigurations*", lines)
+    blocks += sections.get("misconfigurations", [])
     blocks.append(context("Docs: " + " · ".join(link(d.url, d.title) for d in service.docs)))
     return blocks[:MESSAGE_BLOCK_LIMIT]
+
+
+def _service_sections(knowledge: Knowledge, service: Service) -> dict[str, list[Block]]:
+    """The summary's sections that have content, in SERVICE_SECTIONS order."""
+    summary = summarize_service(knowledge, service)
+    sections: dict[str, list[Block]] = {}
+    for key, heading, duties in (
+        ("aws", ":large_orange_diamond: *AWS does*", summary.aws_does),
+        ("you", ":large_blue_circle: *You do*", summary.you_do),
+        ("shared", ":large_purple_circle: *Shared*", summary.shared),
+    ):
+        if duties:
+            sections[key] = _chunked(heading, [f"• *{escape(d.label)}*: {escape(d.text)}" for d in duties])
+    if summary.misconfigurations:
+        lines = [f"• {escape(m.problem)} _Fix:_ {escape(m.fix)}" for m in summary.misconfigurations]
+        sections["misconfigurations"] = _chunked(":warning: *Common misconfigurations*", lines)
+    return sections
 
 
 def _chunked(heading: str, lines: list[str]) -> list[Block]:

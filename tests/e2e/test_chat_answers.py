@@ -68,6 +68,14 @@ def test_service_overview_then_full_summary(bot, slack):
     post(bot.events_url, action_body(ui.DETAILS, full["value"], response_url=slack.response_url()), FORM)
     [call] = slack.wait_for("views.open")
     assert "Common misconfigurations" in json.dumps(call.args["view"]["blocks"])
+    slack.clear()
+    section = next(
+        e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == "You do"
+    )
+    post(bot.events_url, action_body(ui.DETAILS, section["value"], response_url=slack.response_url()), FORM)
+    [call] = slack.wait_for("views.open")
+    shown = json.dumps(call.args["view"]["blocks"])
+    assert "Amazon S3: You do" in shown and "Common misconfigurations" not in shown and "*AWS does*" not in shown
 
 
 def test_comparison_keeps_both_services_short(bot):

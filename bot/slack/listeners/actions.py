@@ -65,7 +65,8 @@ def show_details(action: dict, body: dict, client: WebClient, context: BoltConte
     value = _value(action)
     service = snapshot.knowledge.services.get(str(value.get("service", "")))
     if service is not None:
-        title, blocks = service.name, ui.build_service_blocks(snapshot.knowledge, service)
+        title = service.name
+        blocks = ui.build_service_blocks(snapshot.knowledge, service, str(value.get("section", "")) or None)
     else:
         answer = answer_reply(snapshot, str(value.get("q", ""))).answer
         if answer is None:
