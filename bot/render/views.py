@@ -201,7 +201,7 @@ def _feedback_line(line: FeedbackLine) -> str:
     text = f"{subject}: {line.not_helpful} not helpful, {line.helpful} helpful"
     if line.reasons:
         text += " (wrong: " + ", ".join(f"{reason} {n}" for reason, n in line.reasons.items()) + ")"
-    return text + "".join(f" “{comment}”" for comment in line.comments)
+    return text + "".join(f" “{' '.join(comment.split())}”" for comment in line.comments)  # one line each
 
 
 def gaps_to_dict(report: GapReport) -> dict[str, Any]:
