@@ -9,10 +9,16 @@ from typing import Any
 from bot.matching.answer import Answer, summary_answer
 from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
+from bot.render.matrix import build_matrix
+from bot.render.views import brief
 from bot.runtime import Snapshot
+from bot.suggestions import similar_services
 
 REPLY_CACHE_SIZE = 4096
-USAGE_FALLBACK = "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm list | /srm quiz"
+USAGE_FALLBACK = (
+    "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm matrix A B … | /srm list | /srm quiz"
+)
+MATRIX_SERVICES = 6  # columns that still read as a line per duty in a Slack message
 
 
 class Reply:
@@ -69,14 +75,14 @@ def fallback_text(snapshot: Snapshot, answer: Answer) -> str:
     if answer.status != "answered":
         return "I am not sure what you mean; did you mean one of these?"
     if answer.kind == "summary":
-        return f"{snapshot.knowledge.services[answer.service or ''].name}: shared responsibility summary"
+        return f"{snapshot.knowledge.services[answer.service or ''].name}: who owns what (overview)"
     if answer.kind == "comparison":
         services = snapshot.knowledge.services
         return " · ".join(
             f"{services[p.service].name if p.service in services else 'General rule'}: {p.owner or 'n/a'}"
             for p in answer.parts
         )
-    return f"Owner: {answer.owner or 'n/a'} · Control category: {answer.category or 'n/a'}"
+    return ui.escape(brief(snapshot.knowledge, answer).notification)
 
 
 def srm_command(snapshot: Snapshot, text: str) -> Reply:
@@ -102,6 +108,8 @@ def _command(snapshot: Snapshot, text: str) -> Reply:
         return Reply(ui.build_list_blocks(snapshot.knowledge), "Services srm-bot knows")
     if verb == "compare":
         return _compare(snapshot, words[1:])
+    if verb == "matrix":
+        return _matrix(snapshot, words[1:])
     return _service_or_question(snapshot, text.strip())
 
 
@@ -120,11 +128,26 @@ def _compare(snapshot: Snapshot, names: list[str]) -> Reply:
     return Reply(ui.build_compare_blocks(snapshot.knowledge, left, right), f"{left.name} vs {right.name}")
 
 
+def _matrix(snapshot: Snapshot, names: list[str]) -> Reply:
+    if not 1 <= len(names) <= MATRIX_SERVICES:
+        usage = f"Usage: `/srm matrix SERVICE …` (1 to {MATRIX_SERVICES} services), e.g. `/srm matrix s3 rds lambda`"
+        return Reply([ui.section(usage)], USAGE_FALLBACK)
+    services = []
+    for name in names:
+        service = snapshot.matcher.service_by_name(name)
+        if service is None:
+            return _unknown_service(snapshot, name)
+        services.append(service)
+    matrix = build_matrix(snapshot.knowledge, list(dict.fromkeys(services)))
+    return Reply(ui.build_matrix_blocks(matrix), "Who owns what: " + ", ".join(s.name for s in matrix.services))
+
+
 def _service_or_question(snapshot: Snapshot, text: str) -> Reply:
     service = snapshot.matcher.service_by_name(text)
     if service is not None:
-        blocks = [*ui.build_service_blocks(snapshot.knowledge, service), ui.share_actions(text)]
-        return Reply(blocks, f"{service.name}: summary", summary_answer(text, service, 1.0))
+        blocks = ui.build_service_overview_blocks(snapshot.knowledge, service, share=text)
+        summary = summary_answer(text, service, 1.0)
+        return Reply(blocks, fallback_text(snapshot, summary), summary)
     reply = answer_reply(snapshot, text, share=True)
     answer = reply.answer
     single_word = len(text.split()) == 1
@@ -134,6 +157,6 @@ def _service_or_question(snapshot: Snapshot, text: str) -> Reply:
 
 
 def _unknown_service(snapshot: Snapshot, name: str, answer: Answer | None = None) -> Reply:
-    similar = snapshot.matcher.similar_services(name)
+    similar = similar_services(snapshot.knowledge, name, snapshot.matcher.index.aliases)
     blocks = ui.build_unknown_service_blocks(name, similar)
     return Reply(blocks, f"Unknown service {ui.escape(name)}", answer, unknown_service=name.lower()[:64])

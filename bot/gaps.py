@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 SIMILAR = 80  # rapidfuzz token_set_ratio at which two questions are "the same question"
 TOP = 10
+COMMENTS = 3  # comments shown per not-helpful answer
 _SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -76,6 +77,8 @@ class FeedbackLine:
     topic: str | None
     not_helpful: int
     helpful: int
+    reasons: dict[str, int] = field(default_factory=dict)  # what was wrong, from the "Not helpful" form
+    comments: list[str] = field(default_factory=list)  # the newest first, at most COMMENTS
 
 
 @dataclass
@@ -128,7 +131,18 @@ def _group(records: list[QuestionRecord]) -> QuestionGroup:
 
 def _not_helpful(feedback: list[Feedback]) -> list[FeedbackLine]:
     votes: dict[tuple[str | None, str | None], list[int]] = defaultdict(lambda: [0, 0])
+    reasons: dict[tuple[str | None, str | None], Counter[str]] = defaultdict(Counter)
+    comments: dict[tuple[str | None, str | None], list[str]] = defaultdict(list)
     for click in feedback:
-        votes[(click.service, click.topic)][0 if not click.helpful else 1] += 1
-    lines = [FeedbackLine(s, t, bad, good) for (s, t), (bad, good) in votes.items() if bad]
+        key = (click.service, click.topic)
+        votes[key][0 if not click.helpful else 1] += 1
+        if click.reason:
+            reasons[key][click.reason] += 1
+        if click.comment:
+            comments[key].insert(0, click.comment)
+    lines = [
+        FeedbackLine(s, t, bad, good, dict(reasons[(s, t)].most_common()), comments[(s, t)][:COMMENTS])
+        for (s, t), (bad, good) in votes.items()
+        if bad
+    ]
     return sorted(lines, key=lambda line: (-line.not_helpful, line.helpful, line.service or "", line.topic or ""))

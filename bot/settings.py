@@ -30,7 +30,7 @@ class Settings:
     app_token: str | None = field(default=None, repr=False)
     signing_secret: str | None = field(default=None, repr=False)
     slack_api_url: str | None = None
-    channel_mode: str = "questions"
+    channel_mode: str = "off"  # quiet by default: channels get answers to mentions; plain messages are opt-in
     channel_modes: Mapping[str, str] = field(default_factory=dict)
     onboarding_channels: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()
@@ -53,7 +53,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         overlay = env.get("SRM_OVERLAY")
-        channel_mode = env.get("SRM_CHANNEL_MODE", "questions")
+        channel_mode = env.get("SRM_CHANNEL_MODE") or "off"
         if channel_mode not in CHANNEL_MODES:
             raise SettingsError(f"SRM_CHANNEL_MODE must be one of {', '.join(CHANNEL_MODES)}, not {channel_mode!r}")
         modes = _pairs(env.get("SRM_CHANNEL_MODES", ""), "SRM_CHANNEL_MODES")

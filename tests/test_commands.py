@@ -33,7 +33,7 @@ def test_list_names_every_service(snapshot):
 
 def test_a_service_gets_its_summary_with_a_share_button(snapshot):
     reply = srm_command(snapshot, "s3")
-    assert reply.text == "Amazon S3: summary" and reply.answer.kind == "summary"
+    assert reply.text == "Amazon S3: who owns what (overview)" and reply.answer.kind == "summary"
     assert "share_in_channel" in blocks_text(reply)
 
 
@@ -66,7 +66,7 @@ def test_one_word_naming_no_known_service_is_an_unknown_service(snapshot):
 
 def test_anything_else_is_a_question(snapshot):
     reply = srm_command(snapshot, "who patches the guest os on ec2?")
-    assert reply.answer.owner == "Customer" and reply.text.startswith("Owner: Customer")
+    assert reply.answer.owner == "Customer" and reply.text == "Amazon EC2 · Guest OS patching: Customer (Shared)"
     assert "share_in_channel" in blocks_text(reply)
 
 

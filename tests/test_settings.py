@@ -13,7 +13,7 @@ def test_an_empty_environment_gives_the_defaults():
     settings = Settings.from_env({})
     assert settings == Settings()
     assert settings.bot_token is None and settings.app_token is None and settings.signing_secret is None
-    assert settings.channel_mode == "questions" and settings.channel_modes == {}
+    assert settings.channel_mode == "off" and settings.channel_modes == {}  # quiet by default
     assert settings.database_url == DEFAULT_DATABASE_URL and settings.max_backlog == DEFAULT_MAX_BACKLOG
     assert settings.store_questions is False and settings.oauth is False and settings.log_format is None
     assert (settings.knowledge_dir / "services").is_dir()  # the shipped knowledge

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,10 @@ from bot.knowledge.schema import (
 )
 from bot.matching.text import compact
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+# An installed wheel carries knowledge/ inside the package (pyproject.toml, force-include); a source
+# checkout or an editable install reads the top-level knowledge/ directly.
+_PACKAGED_DIR = Path(__file__).resolve().parents[1] / "data" / "knowledge"
+DEFAULT_DIR = _PACKAGED_DIR if _PACKAGED_DIR.is_dir() else Path(__file__).resolve().parents[2] / "knowledge"
 
 Loc = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it: same results, several times faster.
@@ -260,6 +264,9 @@ def _load_checks(reader: _Reader, directory: Path) -> dict[str, Check]:
 def _load_services(reader: _Reader, directory: Path) -> tuple[dict[str, Service], dict[str, _Document]]:
     services: dict[str, Service] = {}
     docs: dict[str, _Document] = {}
+    if directory.is_dir() and not os.access(directory, os.R_OK | os.X_OK):  # glob would just find nothing
+        reader.problems.append(Problem(str(directory.name), 1, "(directory)", "permission denied"))
+        return services, docs
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         reader.problems.append(Problem(str(directory.name), 1, "(directory)", "no service files found"))

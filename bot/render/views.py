@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.gaps import GapReport
+from bot.gaps import FeedbackLine, GapReport
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Check, Misconfiguration, Service, Tool
 from bot.matching.answer import Answer
@@ -47,6 +48,80 @@ def summarize_service(knowledge: Knowledge, service: Service) -> ServiceSummary:
         tools=tuple(knowledge.tools[key] for key in tool_keys),
         misconfigurations=service.misconfigurations,
     )
+
+
+# --- chat-sized answers ---------------------------------------------------------------------------
+OVERVIEW_DUTIES = 4  # duties a service overview names before the full summary
+OVERVIEW_CHARS = 250  # a service overview's summary: about three lines
+BRIEF_CHARS = 170  # "AWS does" / "You do" before Details: two lines of a Slack message on a laptop
+OWNS = {"AWS": "AWS owns it", "Customer": "Customer - you own it", "Shared": "Shared - AWS and you each own a part"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A duty answer cut to chat size: what shows before "Details"; the renderers add the markup."""
+
+    duty: str  # the topic's label, or a model-wide entry's title
+    service: str | None  # the service's name
+    owner: str | None
+    category: str | None
+    aws: str | None
+    you: str | None
+    note: str | None  # one side asked, or a general rule (side_note), itself cut short
+    tools: tuple[Tool, ...]
+    checks: int
+    changed: str | None  # the date of a dated change, e.g. "2024-02-29"
+
+    @property
+    def verdict(self) -> str:
+        """The owner as a clause: "AWS owns it (control category: Shared)"."""
+        if not self.owner:
+            return "explains the model"
+        category = f" (control category: {self.category})" if self.category else ""
+        return OWNS.get(self.owner, self.owner) + category
+
+    @property
+    def notification(self) -> str:
+        """Plain text for notifications and screen readers: service, duty and owner."""
+        subject = f"{self.service} · {self.duty}" if self.service else self.duty
+        return f"{subject}: {self.owner or 'explains the model'}" + (f" ({self.category})" if self.category else "")
+
+
+def shorten(text: str, limit: int = BRIEF_CHARS) -> str:
+    """The first sentences that fit in `limit`, or the first one cut at a word with an ellipsis."""
+    kept = ""
+    for sentence in _SENTENCE_END.split(text.strip()):
+        if len(kept) + len(sentence) + 1 > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    if kept:
+        return kept
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def brief(knowledge: Knowledge, answer: Answer) -> Brief:
+    """The chat-sized view of an item or concept answer (answered, not a summary)."""
+    source = answer.item or answer.concept
+    topic = knowledge.topics.get(answer.topic or "")
+    if answer.concept and not answer.service:
+        duty = answer.concept.title
+    else:
+        duty = topic.label if topic else (answer.concept.title if answer.concept else "")
+    service = knowledge.services.get(answer.service or "")
+    explanation = answer.concept.explanation if answer.concept and answer.basis != "layer" else None
+    aws = source.aws if source else None
+    you = source.customer if source else None
+    note = side_note(answer)
+    if not aws and not you and explanation:
+        note = explanation  # a model-wide entry with no sides: its explanation is the answer
+    return Brief(
+        duty=duty, service=service.name if service else None, owner=answer.owner, category=answer.category,
+        aws=shorten(aws) if aws else None, you=shorten(you) if you else None,
+        note=shorten(note) if note else None, tools=answer_tools(knowledge, answer),
+        checks=len(answer_checks(knowledge, answer)),
+        changed=answer.item.changed.date.isoformat() if answer.item and answer.item.changed else None,
+    )  # fmt: skip
 
 
 def answer_tools(knowledge: Knowledge, answer: Answer) -> tuple[Tool, ...]:
@@ -117,12 +192,16 @@ def gap_lines(report: GapReport) -> GapLines:
         title=f"Knowledge gaps since {since}: {report.questions} question(s) not answered well",
         questions=questions,
         missing_services=[f"{name}: asked {n} time(s)" for name, n in report.missing_services],
-        not_helpful=[
-            f"{line.service or 'model-wide'} / {line.topic or 'summary'}: {line.not_helpful} not helpful,"
-            f" {line.helpful} helpful"
-            for line in report.not_helpful
-        ],
+        not_helpful=[_feedback_line(line) for line in report.not_helpful],
     )
+
+
+def _feedback_line(line: FeedbackLine) -> str:
+    subject = f"{line.service or 'model-wide'} / {line.topic or 'summary'}"
+    text = f"{subject}: {line.not_helpful} not helpful, {line.helpful} helpful"
+    if line.reasons:
+        text += " (wrong: " + ", ".join(f"{reason} {n}" for reason, n in line.reasons.items()) + ")"
+    return text + "".join(f" “{' '.join(comment.split())}”" for comment in line.comments)  # one line each
 
 
 def gaps_to_dict(report: GapReport) -> dict[str, Any]:

@@ -44,17 +44,30 @@ def create_client(settings: Settings) -> WebClient:
     )
 
 
+class _TokenFromClient(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that the given client's token wins: it is the same one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def create_app(settings: Settings, runtime: Runtime | None = None) -> App:
     """The Bolt app. Listeners ack at once (process_before_response) and do slow Web API work after:
     on worker threads, or as Bolt lazy listeners when the runtime is serverless (AWS Lambda)."""
     runtime = runtime or Runtime.load(settings.knowledge_dir, settings.overlay_path, max_backlog=settings.max_backlog)
-    app = App(
-        client=create_client(settings),
-        signing_secret=settings.signing_secret or "",
-        process_before_response=True,
-        oauth_settings=oauth_settings(settings, runtime) if settings.oauth else None,
-        logger=logging.getLogger("bot.slack.bolt"),
-    )
+    logger = logging.getLogger("bot.slack.bolt")
+    quiet = _TokenFromClient()
+    logger.addFilter(quiet)
+    try:
+        app = App(
+            client=create_client(settings),
+            signing_secret=settings.signing_secret or "",
+            process_before_response=True,
+            oauth_settings=oauth_settings(settings, runtime) if settings.oauth else None,
+            logger=logger,
+        )
+    finally:
+        logger.removeFilter(quiet)
     middleware.register(app, settings, runtime)
     listeners.register(app, lazy=runtime.serverless)
     return app

@@ -18,6 +18,8 @@ class Feedback:
     topic: str | None
     helpful: bool
     team: str | None = None
+    reason: str | None = None  # for "Not helpful": owner, service, missing, other
+    comment: str | None = None
 
 
 @dataclass(frozen=True)

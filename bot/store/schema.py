@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 VERSION_TABLE = "srm_schema_version"  # Alembic's, renamed: the database may be shared with other apps
-HEAD_REVISION = "0001"  # the newest file in migrations/versions/ (a test keeps the two in step)
+HEAD_REVISION = "0002"  # the newest file in migrations/versions/ (a test keeps the two in step)
 
 # Keys of things done once across every instance: answered events and messages (Slack re-delivers).
 claims = sa.Table(
@@ -44,6 +44,8 @@ feedback = sa.Table(
     sa.Column("service", sa.String(64)),
     sa.Column("topic", sa.String(64)),
     sa.Column("helpful", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.String(16)),  # what was wrong, from the "Not helpful" form: owner, service, missing, other
+    sa.Column("comment", sa.Text),  # the asker's own words, kept as given for the gap report
 )
 
 quiz_scores = sa.Table(

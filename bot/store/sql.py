@@ -83,7 +83,10 @@ class SqlStore:
     def feedback(self, since: datetime) -> list[Feedback]:
         table = schema.feedback
         rows = self._rows(sa.select(table).where(table.c.given_at >= since).order_by(table.c.given_at))
-        return [Feedback(row.user_id, row.service, row.topic, row.helpful, row.team) for row in rows]
+        return [
+            Feedback(row.user_id, row.service, row.topic, row.helpful, row.team, row.reason, row.comment)
+            for row in rows
+        ]
 
     def quiz_scores(self, user_id: str) -> list[QuizScore]:
         table = schema.quiz_scores

@@ -67,7 +67,7 @@ def slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture(scope="module")
 def bot(slack: FakeSlack) -> Iterator[RunningBot]:
-    running, server = start_bot(slack, channel_modes={"CQUIET": "off", "CALL": "all"})
+    running, server = start_bot(slack, channel_modes={"CQUIET": "off", "CALL": "all", "CASK": "questions"})
     yield running
     server.should_exit = True
 

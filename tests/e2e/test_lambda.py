@@ -4,14 +4,19 @@ through a local stand-in for the Lambda Invoke API, and answers go to the local 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
 from bot import lambda_handler
+from bot.render import blocks as ui
+from bot.store.sql import open_store
 from tests.support.fake_lambda import FakeLambda
 from tests.support.fake_slack import FakeSlack
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, command_body, event_body, mention_event, signature
@@ -98,3 +103,22 @@ def test_slash_gaps_for_someone_else_is_refused_in_the_ack_and_builds_nothing(la
     [invocation] = invoke.invocations
     assert lambda_handler.handler(invocation.payload, CONTEXT)["statusCode"] == 200
     assert slack.recorded("response_url") == []
+
+
+def test_feedback_form_is_acked_then_recorded_by_the_lazy_self_invocation(lambda_env):
+    """The "Not helpful" form closes at once; the vote, reason and comment are written by the re-invocation."""
+    _slack, invoke = lambda_env
+    where = {"service": "rds", "topic": "engine_patching", "q": "who patches rds?", "ephemeral": True}
+    values = {"reason": {"reason": {"selected_option": {"value": "missing"}}},
+              "comment": {"comment": {"value": "what about Aurora?"}}}  # fmt: skip
+    payload = {"type": "view_submission", "team": {"id": "T0001"}, "user": {"id": "U0001"}, "api_app_id": "A0001",
+               "view": {"id": "V1", "type": "modal", "callback_id": ui.FEEDBACK_FORM,
+                        "private_metadata": json.dumps(where), "state": {"values": values}}}  # fmt: skip
+    body = urlencode({"payload": json.dumps(payload)})
+    response = lambda_handler.handler(api_gateway_event(body, "application/x-www-form-urlencoded"), CONTEXT)
+    assert response["statusCode"] == 200 and response.get("body", "") == ""  # acked: the modal closes
+    [invocation] = invoke.invocations
+    assert lambda_handler.handler(invocation.payload, CONTEXT)["statusCode"] == 200
+    store = open_store(os.environ["SRM_DATABASE_URL"])
+    [vote] = store.feedback(since=datetime(2000, 1, 1))
+    assert (vote.service, vote.helpful, vote.reason, vote.comment) == ("rds", False, "missing", "what about Aurora?")

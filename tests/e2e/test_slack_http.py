@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.render import blocks as ui
-from tests.support.fake_slack import BOT_USER_ID
+from tests.support.fake_slack import BOT_USER_ID, settle
 from tests.support.signed import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -49,7 +49,8 @@ def test_slash_service_summary_is_ephemeral_within_3s(bot):
     reply = result.json()
     assert reply["response_type"] == "ephemeral"
     text = all_text(reply["blocks"])
-    assert "Amazon EC2" in text and "Common misconfigurations" in text and "Infrastructure service" in text
+    assert "Amazon EC2" in text and "Infrastructure service" in text and "Full summary" in text
+    assert "Common misconfigurations" not in text  # the overview; the full summary is one click away
     assert ui.SHARE in text
 
 
@@ -69,7 +70,8 @@ def test_slash_unknown_service_offers_did_you_mean(bot):
 def test_slash_free_text_answers_like_a_question(bot):
     reply = post(bot.events_url, command_body("who patches the guest os on ec2?"), FORM).json()
     text = all_text(reply["blocks"])
-    assert "Customer" in text and "Systems Manager Patch Manager" in text and "docs.aws.amazon.com" in text
+    assert "Customer - you own it" in text and "Systems Manager Patch Manager" in text and "docs.aws.amazon.com" in text
+    assert reply["text"] == "Amazon EC2 · Guest OS patching: Customer (Shared)"
 
 
 def test_app_mention_answers_once_in_thread(bot, slack):
@@ -121,14 +123,16 @@ def test_channel_message_rules(bot, slack):
                 "channel_type": "channel", **extra}  # fmt: skip
 
     post(bot.events_url, event_body(message("who patches the guest os on ec2?", "CQUIET", "1.1"), "EvC1"), JSON)
-    post(bot.events_url, event_body(message("lunch anyone?", "C0001", "1.2"), "EvC2"), JSON)
+    # quiet by default: a channel that did not opt in gets answers to mentions only
+    post(bot.events_url, event_body(message("who patches the guest os on ec2?", "C0001", "1.0"), "EvC0"), JSON)
+    post(bot.events_url, event_body(message("lunch anyone?", "CASK", "1.2"), "EvC2"), JSON)
     post(
         bot.events_url,
-        event_body(message("who patches the guest os on ec2?", "C0001", "1.3", bot_id="B9"), "EvC3"),
+        event_body(message("who patches the guest os on ec2?", "CASK", "1.3", bot_id="B9"), "EvC3"),
         JSON,
     )
-    post(bot.events_url, event_body(message("we patched ec2 guest os yesterday", "C0001", "1.4"), "EvC4"), JSON)
-    post(bot.events_url, event_body(message("who patches the guest os on ec2?", "C0001", "1.5"), "EvC5"), JSON)
+    post(bot.events_url, event_body(message("we patched ec2 guest os yesterday", "CASK", "1.4"), "EvC4"), JSON)
+    post(bot.events_url, event_body(message("who patches the guest os on ec2?", "CASK", "1.5"), "EvC5"), JSON)
     [call] = slack.wait_for("chat.postMessage")
     bot.finish_work()
     assert len(slack.recorded("chat.postMessage")) == 1
@@ -202,13 +206,14 @@ def test_share_in_channel_posts_in_channel(bot, slack):
     assert reply.args["response_type"] == "in_channel"
 
 
-def test_feedback_is_recorded(bot, slack):
+def test_feedback_on_an_answer_posted_before_votes_carried_the_question_is_recorded(bot, slack):
+    """Buttons on older messages carry no question: the vote counts, the message is left as it is."""
     before = len(bot.runtime.store.feedback(since=datetime.min))
     value = json.dumps({"service": "ec2", "topic": "guest_os_patching"})
-    post(bot.events_url, action_body(ui.FEEDBACK_NOT_HELPFUL, value, response_url=slack.response_url()), FORM)
-    slack.wait_for("response_url")
+    post(bot.events_url, action_body(ui.FEEDBACK_HELPFUL, value, response_url=slack.response_url()), FORM)
+    assert settle(lambda: len(bot.runtime.store.feedback(since=datetime.min)) > before, timeout=10)
     recorded = bot.runtime.store.feedback(since=datetime.min)[before:]
-    assert [(f.service, f.topic, f.helpful, f.team) for f in recorded] == [("ec2", "guest_os_patching", False, "T0001")]
+    assert [(f.service, f.topic, f.helpful, f.team) for f in recorded] == [("ec2", "guest_os_patching", True, "T0001")]
 
 
 def test_welcome_in_onboarding_channel_only(bot, slack):

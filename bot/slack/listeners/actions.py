@@ -1,4 +1,4 @@
-"""Buttons and menus: share, did-you-mean, feedback, quiz, Home tab service menu, starter questions."""
+"""Buttons and menus: share, did-you-mean, details, quiz, Home tab service menu, starter questions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.commands import answer_reply, fallback_text
 from bot.quiz import QuizState, answer_quiz, new_quiz, question_at
 from bot.render import blocks as ui
 from bot.slack.listeners.replies import Work, listen
-from bot.store import Feedback, QuizScore
+from bot.store import QuizScore
 
 
 def register(app: App, lazy: bool) -> None:
@@ -21,11 +21,10 @@ def register(app: App, lazy: bool) -> None:
     listeners: dict[str | re.Pattern[str], Work] = {
         ui.SHARE: share_in_channel,
         re.compile(rf"^{ui.SUGGESTION}_\d+$"): open_suggestion,
-        ui.FEEDBACK_HELPFUL: record_feedback,
-        ui.FEEDBACK_NOT_HELPFUL: record_feedback,
         ui.QUIZ_START: start_quiz,
         re.compile(rf"^{ui.QUIZ_ANSWER}_"): answer_quiz_button,
         ui.HOME_SERVICE: open_home_service,
+        ui.DETAILS: show_details,
         re.compile(rf"^{ui.STARTER_QUESTION}_\d+$"): ask_starter_question,
     }
     for action_id, listener in listeners.items():
@@ -60,14 +59,22 @@ def open_suggestion(action: dict, body: dict, client: WebClient, respond: Respon
     _reply(body, client, respond, ui.build_answer_blocks(snapshot.knowledge, answer), fallback_text(snapshot, answer))
 
 
-def record_feedback(action: dict, body: dict, respond: Respond, context: BoltContext) -> None:
+def show_details(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
+    """The long form of an answer or a service summary, in a modal: the message itself stays short."""
+    snapshot = context["runtime"].snapshot
     value = _value(action)
-    helpful = action.get("action_id") == ui.FEEDBACK_HELPFUL
-    context["runtime"].store.record_feedback(
-        Feedback(body["user"]["id"], value.get("service"), value.get("topic"), helpful, context.team_id)
-    )
-    if body.get("response_url"):
-        respond(text="Thanks for the feedback!", response_type="ephemeral", replace_original=False)
+    service = snapshot.knowledge.services.get(str(value.get("service", "")))
+    if service is not None:
+        title = service.name
+        blocks = ui.build_service_blocks(snapshot.knowledge, service, str(value.get("section", "")) or None)
+    else:
+        answer = answer_reply(snapshot, str(value.get("q", ""))).answer
+        if answer is None:
+            return
+        named = snapshot.knowledge.services.get(answer.service or "")
+        title = named.name if named else "Answer details"
+        blocks = ui.build_answer_detail_blocks(snapshot.knowledge, answer)
+    client.views_open(trigger_id=body["trigger_id"], view=ui.build_details_modal(title, blocks))
 
 
 def start_quiz(body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:

@@ -35,7 +35,7 @@ def runtime(snapshot: Snapshot) -> Runtime:
 def settings() -> Settings:
     return Settings(
         knowledge_dir=KNOWLEDGE_DIR, admins=frozenset({ADMIN}), onboarding_channels=frozenset({"CWELCOME"}),
-        channel_modes={"CQUIET": "off", "CALL": "all"},
+        channel_modes={"C0001": "questions", "CQUIET": "off", "CALL": "all"},  # channels opted in; default off
     )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ def test_a_mention_is_answered_in_its_thread(client, context):
     client.chat_postMessage.assert_called_once()
     posted = client.chat_postMessage.call_args.kwargs
     assert posted["channel"] == "C0001" and posted["thread_ts"] == "1700000000.000100"
-    assert "Customer" in posted["blocks"] and "Owner: Customer" in posted["text"]
+    assert "Customer" in posted["blocks"] and posted["text"] == "Amazon EC2 · Guest OS patching: Customer (Shared)"
     assert f"<@{BOT_USER}>" not in posted["blocks"]  # the mention itself is not part of the question
 
 

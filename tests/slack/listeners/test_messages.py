@@ -55,3 +55,10 @@ def test_mode_all_answers_a_statement_about_shared_responsibility(client, contex
 )
 def test_looks_like_question(text, question):
     assert looks_like_question(text) is question
+
+
+def test_a_channel_without_a_mode_is_quiet_by_default(client, context):
+    event = {"type": "message", "user": "U0001", "text": "who patches the guest os on ec2?", "ts": "1.1",
+             "channel": "CNEW", "channel_type": "channel"}  # fmt: skip
+    answer_message(event=event, client=client, context=context)
+    client.chat_postMessage.assert_not_called()
