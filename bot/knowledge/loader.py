@@ -13,6 +13,8 @@ from pydantic import TypeAdapter, ValidationError
 from bot.heap import gc_paused
 from bot.knowledge.labels import Labels
 from bot.knowledge.schema import (
+    CatalogFile,
+    CatalogService,
     Check,
     Concept,
     ConceptFile,
@@ -25,7 +27,7 @@ from bot.knowledge.schema import (
     Topic,
     Vocabulary,
 )
-from bot.matching.text import compact
+from bot.matching.text import compact, words
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 
@@ -65,6 +67,8 @@ class Knowledge:
     layers: dict[str, Layer]
     side_words: SideWords
     overlay: Overlay | None = None
+    # AWS services known by name only: catalog.yaml less those curated in services/
+    catalog: dict[str, CatalogService] = field(default_factory=dict)
 
 
 @dataclass
@@ -158,7 +162,10 @@ _CHECKS = TypeAdapter(dict[str, Check])
 _VOCABULARY = TypeAdapter(Vocabulary)
 _OVERLAY = TypeAdapter(Overlay)
 _LAYERS = TypeAdapter(LayerFile)
+_CATALOG = TypeAdapter(CatalogFile)
 OVERLAY_FILE = "overlay.yaml"
+CATALOG_FILE = "catalog.yaml"
+BRANDS = ("aws", "amazon")
 
 
 @gc_paused
@@ -201,13 +208,42 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
         refs.check_service(doc, services[key])
     _check_aliases(reader, services, service_docs)
     overlay = _load_overlay(reader, overlay_path or root / OVERLAY_FILE, services, topics, required=bool(overlay_path))
+    catalog = _load_catalog(reader, root / CATALOG_FILE, services)
 
     if reader.problems:
         raise KnowledgeError(reader.problems)
     assert vocabulary is not None and layer_file is not None
     return Knowledge(
-        root, services, concepts, topics, tools, checks, vocabulary, layer_file.layers, layer_file.side_words, overlay
-    )
+        root, services, concepts, topics, tools, checks, vocabulary, layer_file.layers, layer_file.side_words, overlay,
+        catalog,
+    )  # fmt: skip
+
+
+def unbranded(name: str) -> str:
+    """A name without its leading "AWS" / "Amazon", compacted: the form two names are compared in."""
+    parts = words(name)
+    while parts and parts[0] in BRANDS:
+        parts = parts[1:]
+    return "".join(parts)
+
+
+def _load_catalog(reader: _Reader, path: Path, services: dict[str, Service]) -> dict[str, CatalogService]:
+    """The catalog less what services/ curates: an entry named like a curated service (by key, name or
+    alias), or `part_of` one, is left to the curated file."""
+    if not path.exists():
+        return {}
+    loaded = _load_one(reader, path, _CATALOG)
+    if loaded is None:
+        return {}
+    curated = {unbranded(n) for s in services.values() for n in (s.key, s.name, *s.aliases, *s.weak_aliases)}
+    catalog = {}
+    for key, entry in loaded.services.items():
+        names = (key, entry.name, *entry.names, *entry.abbreviations)
+        if entry.part_of in services or any(unbranded(n) in curated for n in names):
+            continue
+        docs = entry.security_docs or loaded.security_index
+        catalog[key] = entry.model_copy(update={"security_docs": docs})
+    return catalog
 
 
 def _load_overlay(

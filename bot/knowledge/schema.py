@@ -70,6 +70,27 @@ class Service(Model):
     docs: tuple[Link, ...] = Field(min_length=1)
 
 
+class CatalogService(Model):
+    """An AWS service known by name only (knowledge/catalog.yaml, generated from botocore): enough to
+    say it is not curated yet, give the general rule of its model and link its security pages."""
+
+    name: Text
+    names: tuple[Text, ...] = ()  # one-word names count only after "AWS" / "Amazon"
+    abbreviations: tuple[Text, ...] = ()  # short names that stand alone ("mq")
+    model: ServiceModel | None = None  # None: unknown, so no general rule by model
+    security_docs: Url | None = None  # None: the catalog's security_index
+    ordinary_word: bool = False  # its one-word name is everyday speech ("AWS account"): longer names only
+    on_premises: bool = False  # hardware you hold (Outposts, Snow): AWS's data-centre rules do not apply
+    part_of: Key | None = None  # a curated service whose card answers for it
+    apis: tuple[Text, ...] = ()  # the botocore service names it was made from
+
+
+class CatalogFile(Model):
+    source: Text
+    security_index: Url
+    services: dict[Key, CatalogService]
+
+
 class Concept(Model):
     """A model-wide entry that answers a question naming no service."""
 

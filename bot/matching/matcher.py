@@ -12,6 +12,7 @@ from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
+from bot.matching.catalog import CatalogIndex, build_catalog_index, general_rule, named_service, uncurated_answer
 from bot.matching.layers import FLIP_MARGIN, SIDE_MARGIN, LayerHit, LayerIndex, build_layer_index, side_owner
 from bot.matching.overlay import internal_owner
 from bot.matching.text import clean_question, compact, stem, words
@@ -73,6 +74,7 @@ class Matcher:
         self.labels = Labels.from_vocabulary(knowledge.vocabulary)
         self.side_texts = self._side_texts()
         self.comparison_cues = frozenset(knowledge.vocabulary.comparison_cues)
+        self.catalog: CatalogIndex = build_catalog_index(knowledge)
 
     # --- reading ------------------------------------------------------------------------------
     def read(self, text: str) -> Reading:
@@ -221,11 +223,22 @@ class Matcher:
     # --- answering ----------------------------------------------------------------------------
     def match(self, question: str) -> Answer:
         text, truncated = clean_question(question)
-        answer = self._with_internal_owner(self._answer(text, self.read(text)))
+        reading = self.read(text)
+        answer = self._with_internal_owner(self._uncurated(text, reading) or self._answer(text, reading))
         if truncated:
             note = f"{answer.message} {TRUNCATED_NOTE}" if answer.message else TRUNCATED_NOTE
             answer = replace(answer, truncated=True, message=note)
         return answer
+
+    def _uncurated(self, text: str, reading: Reading) -> Answer | None:
+        """A service known by name only (knowledge/catalog.yaml): never answered from another's card."""
+        if reading.other_cloud or (reading.off_topic and not reading.has_cue):
+            return None
+        key = named_service(self.catalog, words(text), reading)
+        if key is None:
+            return None
+        entry = self.knowledge.catalog[key]
+        return uncurated_answer(text, key, entry, general_rule(self.layers, reading, entry))
 
     def _with_internal_owner(self, answer: Answer) -> Answer:
         if answer.owner not in ("Customer", "Shared"):

@@ -9,7 +9,15 @@ from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Service, Team
 from bot.matching.answer import Answer
 from bot.matching.overlay import describe
-from bot.render.views import Duty, answer_checks, answer_tools, gap_lines, side_note, summarize_service
+from bot.render.views import (
+    Duty,
+    answer_checks,
+    answer_tools,
+    gap_lines,
+    side_note,
+    summarize_service,
+    uncurated_title,
+)
 
 WIDTH = 100
 
@@ -33,6 +41,8 @@ def render_answer(knowledge: Knowledge, answer: Answer) -> str:
         return render_suggestions(answer)
     if answer.kind == "comparison":
         return "\n\n".join(render_answer(knowledge, part) for part in answer.parts) + _note(answer)
+    if answer.kind == "uncurated":
+        return _render_uncurated(knowledge, answer)
     if answer.kind == "summary":
         service = knowledge.services[answer.service or ""]
         return render_service(knowledge, service) + _note(answer)
@@ -67,6 +77,17 @@ def render_answer(knowledge: Knowledge, answer: Answer) -> str:
     lines.extend(_field("Source:", url) for url in answer.sources)
     if answer.confidence < 0.8 and answer.suggestions:
         lines.append("Did you mean: " + "; ".join(s.label for s in answer.suggestions))
+    return "\n".join(lines) + _note(answer)
+
+
+def _render_uncurated(knowledge: Knowledge, answer: Answer) -> str:
+    lines = [uncurated_title(knowledge, answer), textwrap.fill(answer.message or "", WIDTH)]
+    rule = answer.concept
+    if rule:
+        lines.append(f"Owner: {answer.owner} (general rule)   Control category: {answer.category}")
+        lines.append(textwrap.fill(rule.explanation, WIDTH))
+        lines += [_field("AWS does:", rule.aws or ""), _field("You do:", rule.customer or "")]
+    lines.extend(_field("Source:", url) for url in answer.sources)
     return "\n".join(lines) + _note(answer)
 
 
