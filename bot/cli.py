@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
-from bot.knowledge.report import authoring_warnings, coverage
+from bot.knowledge.report import authoring_warnings, coverage, stale_files
 from bot.matching.matcher import Matcher
 from bot.render.text import render_answer, render_service, render_service_list
 from bot.render.views import answer_to_dict
@@ -59,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check the knowledge files; exit 1 on problems")
     validate.add_argument("directory", nargs="?", type=Path, help="knowledge directory to check")
     validate.add_argument("--strict", action="store_true", help="treat authoring warnings as problems")
+    validate.add_argument(
+        "--stale", metavar="DAYS", type=int, help="list service files last reviewed more than DAYS ago (exit 1)"
+    )
 
     commands.add_parser("console", help="interactive offline console")
 
@@ -84,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         directory = args.knowledge or settings.knowledge_dir
         overlay = args.overlay or settings.overlay_path
         if args.command == "validate":
-            return _validate(args.directory or directory, overlay, args.strict)
+            return _validate(args.directory or directory, overlay, args.strict, args.stale)
         if args.command == "gaps":
             return _gaps(settings.database_url, args.since, args.json)
         command = args.command or "serve"
@@ -114,7 +118,7 @@ def _load(directory: Path, overlay: Path | None) -> Knowledge:
         raise CliError(f"cannot load knowledge from {directory}: {first}{more}") from None
 
 
-def _validate(directory: Path, overlay: Path | None, strict: bool) -> int:
+def _validate(directory: Path, overlay: Path | None, strict: bool, stale_days: int | None = None) -> int:
     try:
         knowledge = load_knowledge(directory, overlay)
     except KnowledgeError as exc:
@@ -126,7 +130,10 @@ def _validate(directory: Path, overlay: Path | None, strict: bool) -> int:
     for warning in warnings:
         print(f"warning: {warning}")
     print(coverage(knowledge))
-    return 1 if strict and warnings else 0
+    stale = stale_files(knowledge, stale_days, datetime.date.today()) if stale_days is not None else []
+    for line in stale:
+        print(f"stale: {line}")
+    return 1 if (strict and warnings) or stale else 0
 
 
 def _ask(matcher: Matcher, args: argparse.Namespace) -> int:

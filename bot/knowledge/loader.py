@@ -21,6 +21,7 @@ from bot.knowledge.schema import (
     Layer,
     LayerFile,
     Overlay,
+    Retirement,
     Service,
     SideWords,
     Tool,
@@ -326,11 +327,15 @@ class _References:
         for i, tool in enumerate(tools):
             if tool not in self.tools:
                 self.reader.report(doc, (*loc, i), f"unknown tool key {tool!r} (see tools.yaml)")
+            elif self.tools[tool].retired:
+                self.reader.report(doc, (*loc, i), _retired("tool", tool, self.tools[tool].retired))
 
     def check_verify(self, doc: _Document, loc: Loc, check_ids: Iterable[str]) -> None:
         for i, check_id in enumerate(check_ids):
             if check_id not in self.checks:
                 self.reader.report(doc, (*loc, i), f"unknown check {check_id!r} (see checks/)")
+            elif self.checks[check_id].retired:
+                self.reader.report(doc, (*loc, i), _retired("check", check_id, self.checks[check_id].retired))
 
     def check_service(self, doc: _Document, service: Service) -> None:
         for i, item in enumerate(service.responsibilities):
@@ -342,6 +347,11 @@ class _References:
         for i, misconfig in enumerate(service.misconfigurations):
             self.check_tools(doc, ("misconfigurations", i, "tools"), misconfig.tools)
             self.check_verify(doc, ("misconfigurations", i, "verify"), misconfig.verify)
+
+
+def _retired(kind: str, key: str, retired: Retirement | None) -> str:
+    assert retired is not None
+    return f"{kind} {key!r} was retired on {retired.date.isoformat()} ({retired.source}); recommend a current one"
 
 
 def _check_aliases(reader: _Reader, services: dict[str, Service], docs: dict[str, _Document]) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Owner = Literal["AWS", "Customer", "Shared"]
 ControlCategory = Literal["Inherited", "Shared", "Customer-specific"]
 ServiceModel = Literal["infrastructure", "container", "abstract"]
 CheckKind = Literal["config_rule", "security_hub"]
+Status = Literal["current", "retired"]
 
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -59,6 +60,7 @@ class Misconfiguration(Model):
 class Service(Model):
     key: Key
     name: Text
+    reviewed: datetime.date  # when the file was last checked against AWS's pages (srm validate --stale)
     aliases: tuple[Text, ...] = ()
     # Product or common-word names ("postgres", "redis", "glue") that mean this service only when the
     # question names no other service: "who patches mysql on ec2" is about EC2.
@@ -162,10 +164,23 @@ class Topic(Model):
     phrases: tuple[Text, ...] = Field(min_length=1)
 
 
+class Retirement(Model):
+    """When AWS retired or discontinued a tool or check, and the AWS page that says so."""
+
+    date: datetime.date
+    source: Url
+
+
 class Tool(Model):
     name: Text
     url: Url
     purpose: Text
+    status: Status = "current"
+    retired: Retirement | None = None  # required when status is retired
+
+    @model_validator(mode="after")
+    def _retired_has_date_and_source(self) -> Tool:
+        return _check_status(self)
 
 
 class Check(Model):
@@ -174,6 +189,18 @@ class Check(Model):
     kind: CheckKind
     title: Text
     url: Url
+    status: Status = "current"
+    retired: Retirement | None = None  # required when status is retired
+
+    @model_validator(mode="after")
+    def _retired_has_date_and_source(self) -> Check:
+        return _check_status(self)
+
+
+def _check_status(entry: Tool | Check) -> Tool | Check:
+    if (entry.status == "retired") != (entry.retired is not None):
+        raise ValueError("status 'retired' and a 'retired: {date, source}' go together")
+    return entry
 
 
 class Declines(Model):
