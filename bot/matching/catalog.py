@@ -15,7 +15,7 @@ from bot.knowledge.loader import BRANDS, Knowledge
 from bot.knowledge.schema import CatalogService, Concept
 from bot.matching.answer import Answer
 from bot.matching.layers import LayerIndex
-from bot.matching.text import compact, words
+from bot.matching.text import compact, stem, words
 
 if TYPE_CHECKING:
     from bot.matching.matcher import Reading
@@ -29,14 +29,16 @@ class CatalogHit:
     key: str
     start: int
     length: int
-    # "Amazon MQ", or a short name listed to stand alone: wins even when a curated service is named too.
-    # A bare product name ("Cloud Map") yields to a curated service named elsewhere in the question.
+    # "Amazon MQ" wins even when a curated service is named too; a bare name ("Cloud Map", "acm") yields
+    # to a curated service named elsewhere in the question ("the acm certificate on our alb").
     strong: bool
 
 
 @dataclass(frozen=True)
 class CatalogIndex:
     forms: dict[str, tuple[str, bool]]  # compact name -> (catalog key, strong)
+    # short names that stand alone, as one word only: "trustedadvisor" yes, "trusted advisor" is a name
+    abbreviations: dict[str, str]
     max_words: int
 
     def hits(self, tokens: Sequence[str]) -> list[CatalogHit]:
@@ -45,7 +47,9 @@ class CatalogIndex:
         used: set[int] = set()
         for length in range(min(self.max_words, len(tokens)), 0, -1):
             for start in range(len(tokens) - length + 1):
-                form = self.forms.get("".join(tokens[start : start + length]))
+                joined = "".join(tokens[start : start + length])
+                short = self.abbreviations.get(joined) if length == 1 else None
+                form = (short, False) if short else self.forms.get(joined)
                 span = range(start, start + length)
                 if form and not used.intersection(span):
                     found.append(CatalogHit(form[0], start, length, form[1]))
@@ -61,6 +65,7 @@ def build_catalog_index(knowledge: Knowledge) -> CatalogIndex:
     phrases = [*(p for t in knowledge.topics.values() for p in t.phrases)]
     curated |= {compact(p) for p in (*phrases, *(p for layer in knowledge.layers.values() for p in layer.phrases))}
     forms: dict[str, tuple[str, bool]] = {}
+    abbreviations: dict[str, str] = {}
     max_words = 1
 
     def add(name: str, key: str, strong: bool) -> None:
@@ -81,16 +86,18 @@ def build_catalog_index(knowledge: Knowledge) -> CatalogIndex:
                 for brand in BRANDS:
                     add(f"{brand} {' '.join(bare)}", key, True)
         for short in entry.abbreviations:
-            add(short, key, True)
+            if compact(short) not in curated:
+                abbreviations.setdefault(compact(short), key)
             for brand in BRANDS:
                 add(f"{brand} {short}", key, True)
-    return CatalogIndex(forms, max_words)
+    return CatalogIndex(forms, abbreviations, max_words)
 
 
-def named_service(index: CatalogIndex, tokens: Sequence[str], reading: Reading) -> str | None:
+def named_service(index: CatalogIndex, tokens: Sequence[str], reading: Reading) -> CatalogHit | None:
     """The uncurated service a question is about, if any. A curated name exactly as typed keeps the
     words it covers when it is at least as long; typo guesses never do."""
-    curated = [h for h in reading.services if h.exact and not h.weak]
+    named = [h for h in reading.services if h.exact]
+    curated = [h for h in named if not h.weak]
     chosen: list[CatalogHit] = []
     for hit in index.hits(tokens):
         covered = any(
@@ -101,21 +108,24 @@ def named_service(index: CatalogIndex, tokens: Sequence[str], reading: Reading) 
             chosen.append(hit)
     strong = [h for h in chosen if h.strong]
     if strong:
-        return strong[0].key
+        return strong[0]
     spans = {(h.start, h.length) for h in chosen}
+    # a product name a curated service answers to ("alb", "postgres") counts here too
     elsewhere = [
-        c for c in curated if not any(s <= c.start < s + n or c.start <= s < c.start + c.length for s, n in spans)
+        c for c in named if not any(s <= c.start < s + n or c.start <= s < c.start + c.length for s, n in spans)
     ]
-    return chosen[0].key if chosen and not elsewhere else None
+    return chosen[0] if chosen and not elsewhere else None
 
 
-def general_rule(layers: LayerIndex, reading: Reading, entry: CatalogService) -> Concept | None:
-    """The layer table's rule for the first layer the question names that has one under the service's
-    model. On hardware you hold (Outposts, Snow) the rules for AWS's data centres do not apply."""
-    for hit in reading.layers:
-        if entry.on_premises and layers.layers[hit.key].owner.all == "AWS":
+def general_rule(layers: LayerIndex, tokens: Sequence[str], hit: CatalogHit, entry: CatalogService) -> Concept | None:
+    """The layer table's rule for the first layer the question names, outside the service's own name
+    ("AWS Certificate Manager" names no certification), that has one under the service's model. On
+    hardware you hold (Outposts, Snow) the rules for AWS's data centres do not apply."""
+    outside = [stem(t) for i, t in enumerate(tokens) if not hit.start <= i < hit.start + hit.length]
+    for named in layers.named(outside):
+        if entry.on_premises and layers.layers[named.key].owner.all == "AWS":
             continue
-        rule = layers.rule(hit.key, entry.model)
+        rule = layers.rule(named.key, entry.model)
         if rule:
             return rule
     return None

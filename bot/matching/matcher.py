@@ -234,11 +234,17 @@ class Matcher:
         """A service known by name only (knowledge/catalog.yaml): never answered from another's card."""
         if reading.other_cloud or (reading.off_topic and not reading.has_cue):
             return None
-        key = named_service(self.catalog, words(text), reading)
-        if key is None:
+        tokens = words(text)
+        hit = named_service(self.catalog, tokens, reading)
+        if hit is None:
             return None
-        entry = self.knowledge.catalog[key]
-        return uncurated_answer(text, key, entry, general_rule(self.layers, reading, entry))
+        rest = [t for i, t in enumerate(tokens) if not hit.start <= i < hit.start + hit.length]
+        if not (reading.topics or reading.layers or reading.has_cue) and any(
+            stem(t) not in self.index.known_stems for t in rest
+        ):
+            return None  # "generate a cloudformation template": not a question about a duty
+        entry = self.knowledge.catalog[hit.key]
+        return uncurated_answer(text, hit.key, entry, general_rule(self.layers, tokens, hit, entry))
 
     def _with_internal_owner(self, answer: Answer) -> Answer:
         if answer.owner not in ("Customer", "Shared"):
