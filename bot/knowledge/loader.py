@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -288,7 +289,17 @@ def _load_checks(reader: _Reader, directory: Path) -> dict[str, Check]:
                 continue
             checks[check_id] = check
             docs[check_id] = doc
+            if not _cites_its_own_page(check_id, check):
+                reader.report(doc, (check_id, "url"), f"{check.url!r} is not the AWS page for {check_id!r}")
     return checks
+
+
+def _cites_its_own_page(check_id: str, check: Check) -> bool:
+    """A Config rule's page is named after the rule; a Security Hub control is an anchor on its
+    service's controls page ("S3.1" -> #s3-1), so a copied entry cannot cite another check's page."""
+    if check.kind == "config_rule":
+        return urlparse(check.url).path.endswith(f"/{check_id}.html")
+    return urlparse(check.url).fragment == check_id.lower().replace(".", "-")
 
 
 def _load_services(reader: _Reader, directory: Path) -> tuple[dict[str, Service], dict[str, _Document]]:

@@ -105,3 +105,14 @@ def test_stale_lists_files_reviewed_longer_ago(knowledge_copy):
         line for line in result.stdout.splitlines() if "s3.yaml: reviewed 2020-01-31" in line
     ]
     assert srm("validate", str(knowledge_copy), "--stale", "100000").returncode == 0
+
+
+def test_a_check_must_cite_its_own_aws_page(knowledge_copy):
+    """Every Config rule id is its page's name and every Security Hub id its page's anchor."""
+    checks = knowledge_copy / "checks" / "s3.yaml"
+    text = checks.read_text()
+    checks.write_text(text.replace("s3-controls.html#s3-1\n", "s3-controls.html#s3-2\n", 1))
+    line = _line_of(checks, "#s3-2")
+    [problem] = _problems(knowledge_copy)
+    assert problem.startswith(f"knowledge/checks/s3.yaml:{line}: S3.1.url: ")
+    assert "is not the AWS page for 'S3.1'" in problem
