@@ -163,6 +163,10 @@ def _print_answer(matcher: Matcher, question: str, as_json: bool) -> None:
 
 def _service(matcher: Matcher, name: str, as_json: bool) -> int:
     service = matcher.service_by_name(name)
+    uncurated = matcher.catalog.key_for(name) if service is None else None
+    if uncurated:
+        entry = matcher.knowledge.catalog[uncurated]
+        raise CliError(f"{entry.name} ({uncurated}) is not curated yet; security documentation: {entry.security_docs}")
     if service is None:
         similar = ", ".join(s.key for s in matcher.similar_services(name))
         hint = f"; did you mean: {similar}?" if similar else "; run 'srm list'"

@@ -56,6 +56,12 @@ class CatalogIndex:
                     used.update(span)
         return sorted(found, key=lambda h: h.start)
 
+    def key_for(self, name: str) -> str | None:
+        """The catalog key a whole name stands for ("amazon mq", "quicksight"), for `srm service`."""
+        tokens = words(name)
+        found = self.hits(tokens)
+        return found[0].key if len(found) == 1 and found[0].length == len(tokens) else None
+
 
 def build_catalog_index(knowledge: Knowledge) -> CatalogIndex:
     """Names as they may be typed. A one-word name counts only after "AWS"/"Amazon" ("aws signer"),

@@ -143,6 +143,15 @@ def test_cli_readable_answer_for_an_uncurated_service():
     assert "https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security.html" in result.stdout
 
 
+def test_cli_service_summary_of_an_uncurated_service_says_so():
+    result = srm("service", "mq")
+    assert result.returncode == 2 and not result.stdout
+    assert result.stderr.strip() == (
+        "srm: Amazon MQ (mq) is not curated yet; security documentation: "
+        "https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/security.html"
+    )
+
+
 def test_catalog_errors_name_file_line_field(knowledge_copy):
     path = knowledge_copy / "catalog.yaml"
     path.write_text(path.read_text().replace("model: container", "model: containr", 1))
