@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import logging
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.knowledge.loader import DEFAULT_DIR, Knowledge, KnowledgeError, load_knowledge
-from bot.knowledge.report import authoring_warnings, coverage
+from bot.knowledge.report import authoring_warnings, coverage, stale_files
 from bot.knowledge.schema import Service
 from bot.matching.matcher import Matcher
 from bot.render.matrix import FORMATS as MATRIX_FORMATS
@@ -81,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = command("validate", "check the knowledge files; exit 1 on problems")
     validate.add_argument("directory", nargs="?", type=Path, help="knowledge directory to check")
     validate.add_argument("--strict", action="store_true", help="treat authoring warnings as problems")
+    validate.add_argument(
+        "--stale", metavar="DAYS", type=int, help="list service files last reviewed more than DAYS ago (exit 1)"
+    )
 
     matrix = command("matrix", "duties x services: the owner in each cell, sources per row (for audits)")
     matrix.add_argument("services", nargs="*", metavar="SERVICE", help="services to include (default: all)")
@@ -120,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         directory, overlay = _knowledge_paths(args)
         command = args.command or "serve"
         if command == "validate":
-            return _validate(args.directory or directory, overlay, args.strict)
+            return _validate(args.directory or directory, overlay, args.strict, args.stale)
         if command in ("gaps", "serve"):
             settings = Settings.from_env()
             if command == "gaps":
@@ -155,7 +159,7 @@ def _load(directory: Path, overlay: Path | None) -> Knowledge:
         raise CliError(f"cannot load knowledge from {directory}: {first}{more}") from None
 
 
-def _validate(directory: Path, overlay: Path | None, strict: bool) -> int:
+def _validate(directory: Path, overlay: Path | None, strict: bool, stale_days: int | None = None) -> int:
     try:
         knowledge = load_knowledge(directory, overlay)
     except KnowledgeError as exc:
@@ -167,7 +171,10 @@ def _validate(directory: Path, overlay: Path | None, strict: bool) -> int:
     for warning in warnings:
         print(f"warning: {warning}")
     print(coverage(knowledge))
-    return 1 if strict and warnings else 0
+    stale = stale_files(knowledge, stale_days, datetime.date.today()) if stale_days is not None else []
+    for line in stale:
+        print(f"stale: {line}")
+    return 1 if (strict and warnings) or stale else 0
 
 
 def _ask(matcher: Matcher, args: argparse.Namespace) -> int:
@@ -201,7 +208,12 @@ def _print_answer(matcher: Matcher, question: str, as_json: bool, full: bool = F
 
 
 def _known_service(matcher: Matcher, name: str) -> Service:
+    """A curated service by key, name or alias; a service AWS has but we have not curated says so."""
     service = matcher.service_by_name(name)
+    uncurated = matcher.catalog.key_for(name, frozenset(matcher.knowledge.catalog)) if service is None else None
+    if uncurated:
+        entry = matcher.knowledge.catalog[uncurated]
+        raise CliError(f"{entry.name} ({uncurated}) is not curated yet; security documentation: {entry.security_docs}")
     if service is None:
         similar = ", ".join(s.key for s in similar_services(matcher.knowledge, name, matcher.index.aliases))
         hint = f"; did you mean: {similar}?" if similar else "; run 'srm list'"

@@ -63,7 +63,8 @@ def answer_reply(snapshot: Snapshot, question: str, *, share: bool = False) -> R
     def build() -> Reply:
         answer = snapshot.matcher.match(question)
         blocks = ui.build_answer_blocks(snapshot.knowledge, answer, share=share)
-        unknown = snapshot.matcher.unknown_service(question)
+        uncurated = answer.service if answer.kind == "uncurated" else None
+        unknown = uncurated or snapshot.matcher.unknown_service(question)
         return Reply(blocks, fallback_text(snapshot, answer), answer, unknown_service=unknown)
 
     return cached(snapshot, ("answer", question, str(share)), build)
@@ -76,6 +77,9 @@ def fallback_text(snapshot: Snapshot, answer: Answer) -> str:
         return "I am not sure what you mean; did you mean one of these?"
     if answer.kind == "summary":
         return f"{snapshot.knowledge.services[answer.service or ''].name}: who owns what (overview)"
+    if answer.kind == "uncurated":
+        owner = f" · General rule: {answer.owner}" if answer.owner else ""
+        return ui.escape(answer.message or "") + owner
     if answer.kind == "comparison":
         services = snapshot.knowledge.services
         return " · ".join(

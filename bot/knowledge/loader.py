@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -15,19 +16,22 @@ from pydantic_core import ErrorDetails
 from bot.heap import gc_paused
 from bot.knowledge.labels import Labels
 from bot.knowledge.schema import (
+    CatalogFile,
+    CatalogService,
     Check,
     Concept,
     ConceptFile,
     Layer,
     LayerFile,
     Overlay,
+    Retirement,
     Service,
     SideWords,
     Tool,
     Topic,
     Vocabulary,
 )
-from bot.matching.text import compact
+from bot.matching.text import compact, words
 
 # An installed wheel carries knowledge/ inside the package (pyproject.toml, force-include); a source
 # checkout or an editable install reads the top-level knowledge/ directly.
@@ -70,6 +74,8 @@ class Knowledge:
     layers: dict[str, Layer]
     side_words: SideWords
     overlay: Overlay | None = None
+    # AWS services known by name only: catalog.yaml less those curated in services/
+    catalog: dict[str, CatalogService] = field(default_factory=dict)
 
 
 @dataclass
@@ -163,7 +169,10 @@ _CHECKS = TypeAdapter(dict[str, Check])
 _VOCABULARY = TypeAdapter(Vocabulary)
 _OVERLAY = TypeAdapter(Overlay)
 _LAYERS = TypeAdapter(LayerFile)
+_CATALOG = TypeAdapter(CatalogFile)
 OVERLAY_FILE = "overlay.yaml"
+CATALOG_FILE = "catalog.yaml"
+BRANDS = ("aws", "amazon")
 
 
 @gc_paused
@@ -206,13 +215,42 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
         refs.check_service(doc, services[key])
     _check_aliases(reader, services, service_docs)
     overlay = _load_overlay(reader, overlay_path or root / OVERLAY_FILE, services, topics, required=bool(overlay_path))
+    catalog = _load_catalog(reader, root / CATALOG_FILE, services)
 
     if reader.problems:
         raise KnowledgeError(reader.problems)
     assert vocabulary is not None and layer_file is not None
     return Knowledge(
-        root, services, concepts, topics, tools, checks, vocabulary, layer_file.layers, layer_file.side_words, overlay
-    )
+        root, services, concepts, topics, tools, checks, vocabulary, layer_file.layers, layer_file.side_words, overlay,
+        catalog,
+    )  # fmt: skip
+
+
+def unbranded(name: str) -> str:
+    """A name without its leading "AWS" / "Amazon", compacted: the form two names are compared in."""
+    parts = words(name)
+    while parts and parts[0] in BRANDS:
+        parts = parts[1:]
+    return "".join(parts)
+
+
+def _load_catalog(reader: _Reader, path: Path, services: dict[str, Service]) -> dict[str, CatalogService]:
+    """The catalog less what services/ curates: an entry named like a curated service (by key, name or
+    alias), or `part_of` one, is left to the curated file."""
+    if not path.exists():
+        return {}
+    loaded = _load_one(reader, path, _CATALOG)
+    if loaded is None:
+        return {}
+    curated = {unbranded(n) for s in services.values() for n in (s.key, s.name, *s.aliases, *s.weak_aliases)}
+    catalog = {}
+    for key, entry in loaded.services.items():
+        names = (key, entry.name, *entry.names, *entry.abbreviations)
+        if entry.part_of in services or any(unbranded(n) in curated for n in names):
+            continue
+        docs = entry.security_docs or loaded.security_index
+        catalog[key] = entry.model_copy(update={"security_docs": docs})
+    return catalog
 
 
 def _load_overlay(
@@ -258,7 +296,17 @@ def _load_checks(reader: _Reader, directory: Path) -> dict[str, Check]:
                 continue
             checks[check_id] = check
             docs[check_id] = doc
+            if not _cites_its_own_page(check_id, check):
+                reader.report(doc, (check_id, "url"), f"{check.url!r} is not the AWS page for {check_id!r}")
     return checks
+
+
+def _cites_its_own_page(check_id: str, check: Check) -> bool:
+    """A Config rule's page is named after the rule; a Security Hub control is an anchor on its
+    service's controls page ("S3.1" -> #s3-1), so a copied entry cannot cite another check's page."""
+    if check.kind == "config_rule":
+        return urlparse(check.url).path.endswith(f"/{check_id}.html")
+    return urlparse(check.url).fragment == check_id.lower().replace(".", "-")
 
 
 def _load_services(reader: _Reader, directory: Path) -> tuple[dict[str, Service], dict[str, _Document]]:
@@ -300,11 +348,15 @@ class _References:
         for i, tool in enumerate(tools):
             if tool not in self.tools:
                 self.reader.report(doc, (*loc, i), f"unknown tool key {tool!r} (see tools.yaml)")
+            elif self.tools[tool].retired:
+                self.reader.report(doc, (*loc, i), _retired("tool", tool, self.tools[tool].retired))
 
     def check_verify(self, doc: _Document, loc: Loc, check_ids: Iterable[str]) -> None:
         for i, check_id in enumerate(check_ids):
             if check_id not in self.checks:
                 self.reader.report(doc, (*loc, i), f"unknown check {check_id!r} (see checks/)")
+            elif self.checks[check_id].retired:
+                self.reader.report(doc, (*loc, i), _retired("check", check_id, self.checks[check_id].retired))
 
     def check_service(self, doc: _Document, service: Service) -> None:
         for i, item in enumerate(service.responsibilities):
@@ -316,6 +368,11 @@ class _References:
         for i, misconfig in enumerate(service.misconfigurations):
             self.check_tools(doc, ("misconfigurations", i, "tools"), misconfig.tools)
             self.check_verify(doc, ("misconfigurations", i, "verify"), misconfig.verify)
+
+
+def _retired(kind: str, key: str, retired: Retirement | None) -> str:
+    assert retired is not None
+    return f"{kind} {key!r} was retired on {retired.date.isoformat()} ({retired.source}); recommend a current one"
 
 
 def _check_aliases(reader: _Reader, services: dict[str, Service], docs: dict[str, _Document]) -> None:

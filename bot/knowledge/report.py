@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -49,10 +50,19 @@ def authoring_warnings(knowledge: Knowledge) -> list[str]:
             used_tools.update(misconfig.tools)
     for concept in knowledge.concepts.values():
         used_tools.update(concept.tools)
-    warnings += [
-        f"knowledge/tools.yaml: tool {key!r} is never used" for key in sorted(set(knowledge.tools) - used_tools)
-    ]
+    current = {key for key, tool in knowledge.tools.items() if tool.status == "current"}
+    warnings += [f"knowledge/tools.yaml: tool {key!r} is never used" for key in sorted(current - used_tools)]
     return warnings
+
+
+def stale_files(knowledge: Knowledge, days: int, today: datetime.date) -> list[str]:
+    """Service files last reviewed against AWS's pages more than `days` ago, oldest first."""
+    cutoff = today - datetime.timedelta(days=days)
+    old = sorted((s.reviewed, key) for key, s in knowledge.services.items() if s.reviewed < cutoff)
+    return [
+        f"knowledge/services/{key}.yaml: reviewed {reviewed.isoformat()}, {(today - reviewed).days} days ago"
+        for reviewed, key in old
+    ]
 
 
 def coverage(knowledge: Knowledge) -> Coverage:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Owner = Literal["AWS", "Customer", "Shared"]
 ControlCategory = Literal["Inherited", "Shared", "Customer-specific"]
 ServiceModel = Literal["infrastructure", "container", "abstract"]
 CheckKind = Literal["config_rule", "security_hub"]
+Status = Literal["current", "retired"]
 
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -59,6 +60,7 @@ class Misconfiguration(Model):
 class Service(Model):
     key: Key
     name: Text
+    reviewed: datetime.date  # when the file was last checked against AWS's pages (srm validate --stale)
     aliases: tuple[Text, ...] = ()
     # Product or common-word names ("postgres", "redis", "glue") that mean this service only when the
     # question names no other service: "who patches mysql on ec2" is about EC2.
@@ -68,6 +70,27 @@ class Service(Model):
     responsibilities: tuple[Responsibility, ...] = Field(min_length=1)
     misconfigurations: tuple[Misconfiguration, ...] = ()
     docs: tuple[Link, ...] = Field(min_length=1)
+
+
+class CatalogService(Model):
+    """An AWS service known by name only (knowledge/catalog.yaml, generated from botocore): enough to
+    say it is not curated yet, give the general rule of its model and link its security pages."""
+
+    name: Text
+    names: tuple[Text, ...] = ()  # one-word names count only after "AWS" / "Amazon"
+    abbreviations: tuple[Text, ...] = ()  # short names that stand alone ("mq")
+    model: ServiceModel | None = None  # None: unknown, so no general rule by model
+    security_docs: Url | None = None  # None: the catalog's security_index
+    ordinary_word: bool = False  # its one-word name is everyday speech ("AWS account"): longer names only
+    on_premises: bool = False  # hardware you hold (Outposts, Snow): AWS's data-centre rules do not apply
+    part_of: Key | None = None  # a curated service whose card answers for it
+    apis: tuple[Text, ...] = ()  # the botocore service names it was made from
+
+
+class CatalogFile(Model):
+    source: Text
+    security_index: Url
+    services: dict[Key, CatalogService]
 
 
 class Concept(Model):
@@ -144,10 +167,24 @@ class Topic(Model):
     phrases: tuple[Text, ...] = Field(min_length=1)
 
 
+class Retirement(Model):
+    """When AWS retired or discontinued a tool or check, and the AWS page that says so."""
+
+    date: datetime.date
+    source: Url
+
+
 class Tool(Model):
     name: Text
     url: Url
     purpose: Text
+    status: Status = "current"
+    retired: Retirement | None = None  # required when status is retired
+
+    @model_validator(mode="after")
+    def _retired_has_date_and_source(self) -> Tool:
+        _check_status(self)
+        return self
 
 
 class Check(Model):
@@ -156,6 +193,18 @@ class Check(Model):
     kind: CheckKind
     title: Text
     url: Url
+    status: Status = "current"
+    retired: Retirement | None = None  # required when status is retired
+
+    @model_validator(mode="after")
+    def _retired_has_date_and_source(self) -> Check:
+        _check_status(self)
+        return self
+
+
+def _check_status(entry: Tool | Check) -> None:
+    if (entry.status == "retired") != (entry.retired is not None):
+        raise ValueError("status 'retired' and a 'retired: {date, source}' go together")
 
 
 class Declines(Model):

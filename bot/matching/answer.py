@@ -10,8 +10,9 @@ from bot.knowledge.schema import Concept, ControlCategory, Owner, Responsibility
 Status = Literal["answered", "ambiguous", "out_of_scope"]
 # item: one duty on one service; summary: a whole service; concept: a model-wide entry or the general
 # rule for a layer; comparison: one answer per service, side by side (in `parts`);
-# help: greeting or empty question; decline: not an AWS shared-responsibility question.
-Kind = Literal["item", "summary", "concept", "comparison", "help", "decline"]
+# help: greeting or empty question; decline: not an AWS shared-responsibility question;
+# uncurated: a service known by name only (knowledge/catalog.yaml), with its model's general rule if any.
+Kind = Literal["item", "summary", "concept", "comparison", "help", "decline", "uncurated"]
 # How the owner was decided: a service's item, one side of an item, or the layer table's general rule.
 Basis = Literal["item", "side", "layer"]
 

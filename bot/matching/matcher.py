@@ -13,6 +13,7 @@ from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
+from bot.matching.catalog import CatalogIndex, build_catalog_index, general_rule, named_service, uncurated_answer
 from bot.matching.layers import (
     FLIP_MARGIN,
     SIDE_MARGIN,
@@ -89,6 +90,7 @@ class Matcher:
         self.explicit_cues = frozenset(knowledge.vocabulary.explicit_comparison_cues)
         self.asking_words = frozenset(knowledge.vocabulary.asking_words)
         self.split_cues = tuple(tuple(words(cue)) for cue in knowledge.vocabulary.split_cues)
+        self.catalog: CatalogIndex = build_catalog_index(knowledge)
 
     # --- reading ------------------------------------------------------------------------------
     def read(self, text: str) -> Reading:
@@ -240,11 +242,28 @@ class Matcher:
     # --- answering ----------------------------------------------------------------------------
     def match(self, question: str) -> Answer:
         text, truncated = clean_question(question)
-        answer = self._with_internal_owner(self._answer(text, self.read(text)))
+        reading = self.read(text)
+        answer = self._with_internal_owner(self._uncurated(text, reading) or self._answer(text, reading))
         if truncated:
             note = f"{answer.message} {TRUNCATED_NOTE}" if answer.message else TRUNCATED_NOTE
             answer = replace(answer, truncated=True, message=note)
         return answer
+
+    def _uncurated(self, text: str, reading: Reading) -> Answer | None:
+        """A service known by name only (knowledge/catalog.yaml): never answered from another's card."""
+        if reading.other_cloud or (reading.off_topic and not reading.has_cue):
+            return None
+        tokens = words(text)
+        hit = named_service(self.catalog, tokens, reading)
+        if hit is None:
+            return None
+        rest = [t for i, t in enumerate(tokens) if not hit.start <= i < hit.start + hit.length]
+        if not (reading.topics or reading.layers or reading.has_cue) and any(
+            stem(t) not in self.index.known_stems for t in rest
+        ):
+            return None  # "generate a cloudformation template": not a question about a duty
+        entry = self.knowledge.catalog[hit.key]
+        return uncurated_answer(text, hit.key, entry, general_rule(self.layers, tokens, hit, entry))
 
     def _with_internal_owner(self, answer: Answer) -> Answer:
         if answer.owner not in ("Customer", "Shared"):

@@ -24,6 +24,7 @@ from bot.render.views import (
     shorten,
     side_note,
     summarize_service,
+    uncurated_title,
 )
 
 Block = dict[str, Any]
@@ -139,6 +140,8 @@ def build_answer_blocks(knowledge: Knowledge, answer: Answer, *, share: bool = F
     elif answer.kind == "comparison":
         blocks = [block for part in answer.parts for block in _comparison_part(knowledge, part)]
         blocks.append(_feedback(answer, details=True))
+    elif answer.kind == "uncurated":
+        blocks = [*_uncurated_blocks(knowledge, answer), _feedback(answer)]
     else:
         blocks = _brief_blocks(knowledge, answer)
         if answer.confidence < LOW_CONFIDENCE and answer.suggestions:
@@ -256,6 +259,20 @@ def _duty_blocks(knowledge: Knowledge, answer: Answer) -> list[Block]:
     checks = answer_checks(knowledge, answer)
     if checks:
         blocks.append(section("*Verify with:* " + ", ".join(link(c.url, f"{cid} - {c.title}") for cid, c in checks)))
+    blocks.append(context("Source: " + " · ".join(link(url, _short_url(url)) for url in answer.sources)))
+    return blocks
+
+
+def _uncurated_blocks(knowledge: Knowledge, answer: Answer) -> list[Block]:
+    """A service known by name only: say so, and give its model's general rule where there is one."""
+    blocks = [header(uncurated_title(knowledge, answer)), section(escape(answer.message or ""))]
+    rule = answer.concept
+    if rule:
+        owner = OWNER_BADGES.get(answer.owner or "", "n/a") + " (general rule)"
+        blocks.append(_fields(f"*Owner*\n{owner}", f"*Control category*\n{answer.category or 'n/a'}"))
+        blocks.append(context(escape(rule.explanation)))
+        blocks.append(section(f"*AWS does:* {escape(rule.aws or '')}"))
+        blocks.append(section(f"*You do:* {escape(rule.customer or '')}"))
     blocks.append(context("Source: " + " · ".join(link(url, _short_url(url)) for url in answer.sources)))
     return blocks
 

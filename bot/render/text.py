@@ -20,6 +20,7 @@ from bot.render.views import (
     shorten,
     side_note,
     summarize_service,
+    uncurated_title,
 )
 
 WIDTH = 100
@@ -57,6 +58,8 @@ def render_answer(knowledge: Knowledge, answer: Answer, *, full: bool = False, c
         return render_suggestions(answer)
     if answer.kind == "comparison":
         return "\n\n".join(render_answer(knowledge, part, full=full) for part in answer.parts) + _note(answer)
+    if answer.kind == "uncurated":
+        return _render_uncurated(knowledge, answer)
     if answer.kind == "summary":
         service = knowledge.services[answer.service or ""]
         shown = render_service(knowledge, service) if full else render_service_overview(knowledge, service)
@@ -142,6 +145,17 @@ def _render_full(knowledge: Knowledge, answer: Answer) -> str:
     if answer.confidence < 0.8 and answer.suggestions:
         lines.append("Did you mean: " + "; ".join(s.label for s in answer.suggestions))
     return "\n".join(lines)
+
+
+def _render_uncurated(knowledge: Knowledge, answer: Answer) -> str:
+    lines = [uncurated_title(knowledge, answer), textwrap.fill(answer.message or "", WIDTH)]
+    rule = answer.concept
+    if rule:
+        lines.append(f"Owner: {answer.owner} (general rule)   Control category: {answer.category}")
+        lines.append(textwrap.fill(rule.explanation, WIDTH))
+        lines += [_field("AWS does:", rule.aws or ""), _field("You do:", rule.customer or "")]
+    lines.extend(_field("Source:", url) for url in answer.sources)
+    return "\n".join(lines) + _note(answer)
 
 
 def _team_line(team: Team) -> str:

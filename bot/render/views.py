@@ -166,7 +166,14 @@ def answer_to_dict(knowledge: Knowledge, answer: Answer) -> dict[str, Any]:
         "basis": answer.basis,
         "side": answer.side,
         "comparison": [answer_to_dict(knowledge, part) for part in answer.parts],
+        # false: `service` is known by name only (knowledge/catalog.yaml); null when no service is named
+        "curated": None if answer.service is None else answer.service in knowledge.services,
     }
+
+
+def uncurated_title(knowledge: Knowledge, answer: Answer) -> str:
+    entry = knowledge.catalog.get(answer.service or "")
+    return f"{entry.name if entry else answer.service}: not curated yet"
 
 
 # --- knowledge-gap report -----------------------------------------------------------------------

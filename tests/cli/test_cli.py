@@ -8,7 +8,6 @@ import pty
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,23 +28,6 @@ JSON_KEYS = {
     "confidence",
     "suggestions",
 }
-
-
-Completed = subprocess.CompletedProcess[str]
-Run = Callable[..., Completed]
-
-
-@pytest.fixture
-def srm(srm_executable: str) -> Run:
-    """Run `srm ARGS` without the caller's Slack and srm settings (plus `env`), the store in memory."""
-
-    def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Completed:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
-        clean["SRM_DATABASE_URL"] = "sqlite://"  # in memory: no file left behind
-        command = [srm_executable, *args]
-        return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60, env=clean | (env or {}))
-
-    return run
 
 
 def test_ask_json_contract(srm):
