@@ -1,8 +1,7 @@
 """Cross-cutting concerns for every request: context, request id, replay protection.
 
-Nothing here touches the database: repeated events are dropped after the ack (replies.listen). Request
-latency is measured by the HTTP front (web.py): a Bolt middleware's next() only marks the chain as
-continuing, so it cannot time the listener."""
+Request latency is measured by the HTTP front (web.py): a Bolt middleware's next() only marks the chain
+as continuing, so it cannot time the listener."""
 
 from __future__ import annotations
 
@@ -14,11 +13,14 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 
-from bot.logs import REQUEST_ID
+from bot import metrics
+from bot.logs import REQUEST_ID, RejectionLog
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
+REQUEST_ID_CHARS = 64  # Slack's ids are ~20 characters; a longer one is cut, not logged whole
 
 
 class EveryRequest(Middleware):
@@ -28,14 +30,21 @@ class EveryRequest(Middleware):
     def __init__(self, settings: Settings, runtime: Runtime):
         self.settings = settings
         self.runtime = runtime
+        self.rejections = RejectionLog(log)
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         req.context["settings"] = self.settings
         req.context["runtime"] = self.runtime
         REQUEST_ID.set(request_id(req.body))
-        if not req.lazy_only and is_replayed(req, self.runtime):  # lazy_only: AWS Lambda's own re-invocation
-            log.warning("rejected a replayed request")
-            return BoltResponse(status=401, body="replayed request")
+        if not req.lazy_only:  # lazy_only: AWS Lambda's own re-invocation
+            try:
+                replayed = is_replayed(req, self.runtime)
+            except StoreUnavailable:
+                return BoltResponse(status=503, body="store unavailable; Slack will retry")
+            if replayed:
+                metrics.REJECTED.labels(reason="replayed").inc()
+                self.rejections.note("replayed")
+                return BoltResponse(status=401, body="replayed request")
         return next()
 
 
@@ -45,15 +54,21 @@ def register(app: App, settings: Settings, runtime: Runtime) -> None:
 
 def request_id(body: dict) -> str:
     """Slack's own id where there is one, so a log line can be traced to the event Slack sent."""
-    return str(body.get("event_id") or body.get("trigger_id") or uuid.uuid4().hex[:16])
+    found = body.get("event_id") or body.get("trigger_id")
+    return str(found)[:REQUEST_ID_CHARS] if found else uuid.uuid4().hex[:16]
 
 
 def is_replayed(request: BoltRequest, runtime: Runtime) -> bool:
-    """A signature is valid for five minutes; a second request with the same one is a replay.
+    """A signature is valid for five minutes; a second request with the same one is a replay, whatever
+    retry headers were added to it (they are not signed). Slack signs each re-delivery afresh.
 
-    Slack's own re-deliveries (X-Slack-Retry-Num) are let through and answered 200, so that Slack stops
-    retrying; their work is skipped after the ack (replies.listen), so they never reply twice."""
+    Checked in this process first, then in the shared store once it is open, so a replay is refused by
+    every instance and after a restart. Raises StoreUnavailable if the store cannot be asked."""
     signature = request.headers.get("x-slack-signature", [None])[0]
-    if request.mode != "http" or not signature or "x-slack-retry-num" in request.headers:
+    if request.mode != "http" or not signature:
         return False
-    return not runtime.seen.first_time(f"signature:{signature}")
+    key = f"signature:{signature}"
+    if not runtime.seen.first_time(key):
+        return True
+    store = runtime.open_store
+    return store is not None and not store.claim(key)
