@@ -138,7 +138,7 @@ def _verified(request: Request, raw: bytes, verifier: SignatureVerifier | None) 
         body = raw.decode("utf-8", errors="replace")
     try:
         bolt_request = BoltRequest(body=body, query=request.query_params, headers=request.headers)  # type: ignore[arg-type]
-    except ValueError:  # json.JSONDecodeError is one
+    except Exception:  # not JSON, or JSON that is not an object ('null', '[]'): Bolt cannot read it
         raise Rejected(400, "malformed") from None
     if not isinstance(bolt_request.body, dict) or not bolt_request.body:
         raise Rejected(400, "malformed")
