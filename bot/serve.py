@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import sys
@@ -128,7 +129,8 @@ def start_upkeep(runtime: Runtime, app: App, lease_seconds: float) -> threading.
 
     def dispatch(key: str, body: dict) -> None:
         # mode="socket_mode": Bolt checks no signature; the request was verified when it was first acked.
-        app.dispatch(BoltRequest(body=body, mode="socket_mode", context={RECOVERED: key}))
+        request = BoltRequest(body=body, mode="socket_mode", context={RECOVERED: key})
+        contextvars.copy_context().run(app.dispatch, request)  # its request id stays its own
 
     def loop() -> None:
         while True:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -244,15 +245,16 @@ def _redacted(url: str) -> tuple[str, list[str]]:
     """The URL as it may be shown (scheme, user, host, port, database: no password or query), and the
     strings to strip from driver messages. Read from the raw text, so it holds for URLs that do not
     parse: a bad port, an unencoded '@' in the password, a ?password= query."""
-    scheme, _, rest = url.partition("://")
+    scheme, separator, rest = url.partition("://")
     rest, _, query = rest.partition("?")
     userinfo, at, location = rest.rpartition("@")
-    secrets = [userinfo, userinfo.partition(":")[2]] if at else []
+    # an unencoded '@' or ':' in the password makes drivers read part of it as the host: strip every piece
+    secrets = [userinfo, userinfo.partition(":")[2], *re.split("[:@]", userinfo)[1:]] if at else []
     secrets += [value for _name, value in parse_qsl(query)]
     secrets = sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True)
     user, colon, _password = userinfo.partition(":")
     shown_user = f"{user}{':***' if colon else ''}@" if at else ""
-    return (f"{scheme}://{shown_user}{location}" if scheme else "(not shown)"), secrets
+    return (f"{scheme}://{shown_user}{location}" if separator else "value not shown"), secrets
 
 
 def _sqlite_file(url: sa.URL) -> Path | None:
