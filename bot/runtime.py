@@ -23,6 +23,7 @@ from bot.quiz import QuizQuestion, quiz_questions
 from bot.settings import DEFAULT_MAX_BACKLOG, DEFAULT_WORK_LEASE_SECONDS
 from bot.store import QuestionRecord, SeenKeys, StoreUnavailable
 from bot.store.batch import Batcher
+from bot.store.replay import SIGNATURE_TTL_SECONDS
 
 if TYPE_CHECKING:
     from bot.store.sql import SqlStore
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 WORKER_THREADS = 8  # Web API calls after the ack; Slack rate limits make more pointless
 RECOVERED = "recovered_work"  # the request context key of work taken up again from the store
 STORE_FAILED = "store_failed"  # set in the request context when its work could not be recorded
+SIGNATURE = "signature:"  # the prefix of a request signature's claim (bot.slack.middleware)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class Runtime:
         self._store = store
         self._store_lock = threading.Lock()
         self.seen = SeenKeys()  # request signatures, for replay protection
+        if isinstance(store, Future):
+            store.add_done_callback(lambda opened: opened.exception() or self._remember_signatures(opened.result()))
+        elif store is not None:
+            self._remember_signatures(store)
         # On AWS Lambda nothing may run after the response (the function is frozen): small follow-up
         # work runs inline, and listeners' Web API work runs as Bolt lazy listeners (create_app).
         self.serverless = serverless
@@ -87,6 +93,9 @@ class Runtime:
         self.questions: Batcher[QuestionRecord] = Batcher(
             lambda batch: self.store.record_questions(batch), lambda flush: self.run_later(flush, {})
         )
+        # Signatures of verified requests, claimed in the shared store for every instance's replay guard.
+        # Not counted in the backlog: bookkeeping must never make the bot refuse Slack's work.
+        self.signatures: Batcher[str] = Batcher(lambda batch: self.store.claim_all(batch), self._bookkeeping)
 
     @classmethod
     def load(
@@ -111,6 +120,14 @@ class Runtime:
 
                     self._store = open_store(IN_MEMORY)
         return self._store.result() if isinstance(self._store, Future) else self._store
+
+    def _remember_signatures(self, store: SqlStore) -> None:
+        """Signatures seen before a restart are still refused: Slack's timestamps make older ones invalid."""
+        try:
+            for key in store.claims_since(SIGNATURE, time.time() - SIGNATURE_TTL_SECONDS):
+                self.seen.first_time(key)
+        except StoreUnavailable:
+            log.warning("could not read the signatures seen before this start")
 
     @property
     def open_store(self) -> SqlStore | None:
@@ -178,6 +195,22 @@ class Runtime:
             return
         self._count_backlog(+1)
         self._workers.submit(contextvars.copy_context().run, logged)
+
+    def _bookkeeping(self, work: Callable[[], None]) -> None:
+        def logged() -> None:
+            try:
+                work()
+            except Exception as exc:
+                metrics.count_failure(exc)
+                log.warning("%s failed: %s", getattr(work, "__name__", "bookkeeping"), exc)
+
+        try:
+            if not self.serverless:
+                self._workers.submit(logged)
+                return
+        except RuntimeError:  # the pool is shut down (stopping): write it now
+            pass
+        logged()
 
     def _accept(self, kwargs: dict[str, Any]) -> str | None:
         """The key of the recorded work; None when there is no request to record; "" when it was recorded
@@ -276,5 +309,7 @@ def work_key(body: dict) -> str:
     if body.get("event_id"):
         return f"event:{body['event_id']}"
     if body.get("trigger_id"):
-        return f"trigger:{body['trigger_id']}"
+        actions = body.get("actions")
+        action = actions[0] if isinstance(actions, list) and actions and isinstance(actions[0], dict) else {}
+        return f"trigger:{body['trigger_id']}:{action.get('action_ts', '')}"  # one click: one trigger, one time
     return "body:" + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import itertools
 import logging
 import os
 import sys
@@ -35,6 +36,7 @@ PING_INTERVAL_SECONDS = 5
 GIL_SWITCH_INTERVAL_SECONDS = 0.001
 # Idle keep-alive connections are closed after this; a request's body must arrive within REQUEST_SECONDS.
 KEEP_ALIVE_SECONDS = 5
+CHECKPOINT_SECONDS = 1.0  # a SQLite store's log is copied into the database this often (SqlStore.checkpoint)
 
 
 def socket_mode_handler(settings: Settings, runtime: Runtime) -> SocketModeHandler:
@@ -48,7 +50,7 @@ def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
     from bot.store.sql import open_store
 
     limit_malloc_arenas()
-    store = open_store(settings.database_url, timeout=settings.store_timeout)
+    store = open_store(settings.database_url, timeout=settings.store_timeout, checkpoint_later=True)
     runtime = _runtime(settings, snapshot, store)
     handler = socket_mode_handler(settings, runtime)
     install_sighup(runtime)
@@ -125,7 +127,8 @@ def _runtime(settings: Settings, snapshot: Snapshot, store: SqlStore | Future[Sq
 
 def start_upkeep(runtime: Runtime, app: App, lease_seconds: float) -> threading.Thread:
     """A thread that every third of a lease checks the store, renews this instance's work and takes up
-    work left by an instance that stopped (also at start: a restart picks up what it left)."""
+    work left by an instance that stopped (also at start: a restart picks up what it left); and every
+    second checkpoints a SQLite store."""
 
     def dispatch(key: str, body: dict) -> None:
         # mode="socket_mode": Bolt checks no signature; the request was verified when it was first acked.
@@ -133,13 +136,17 @@ def start_upkeep(runtime: Runtime, app: App, lease_seconds: float) -> threading.
         contextvars.copy_context().run(app.dispatch, request)  # its request id stays its own
 
     def loop() -> None:
-        while True:
+        for tick in itertools.count():
             try:
-                runtime.keep_up(dispatch)
+                if tick % rounds == 0:
+                    runtime.keep_up(dispatch)
+                if store := runtime.open_store:
+                    store.checkpoint()
             except Exception:
                 log.exception("store upkeep failed")
-            time.sleep(max(0.5, lease_seconds / 3))
+            time.sleep(CHECKPOINT_SECONDS)
 
+    rounds = max(1, round(lease_seconds / 3 / CHECKPOINT_SECONDS))
     thread = threading.Thread(target=loop, name="srm-upkeep", daemon=True)
     thread.start()
     return thread
@@ -158,7 +165,7 @@ def _open_store(settings: Settings, future: Future[SqlStore]) -> None:
     from bot.store.sql import open_store  # SQLAlchemy's import, too, off the start-up path
 
     try:
-        future.set_result(open_store(settings.database_url, timeout=settings.store_timeout))
+        future.set_result(open_store(settings.database_url, timeout=settings.store_timeout, checkpoint_later=True))
     except StoreError as exc:
         future.set_exception(exc)
 

@@ -61,9 +61,12 @@ def create_web_app(
             metrics.REJECTED.labels(reason=rejected.reason).inc()
             rejections.note(rejected.reason)
             return PlainTextResponse(rejected.reason, status_code=rejected.status)
-        # Dispatch runs on the event loop: every listener acks at once and leaves Web API calls to the
-        # runtime's worker threads, so no request waits on Slack and a thread hop would only cost time.
-        response = app.dispatch(bolt_request)
+        if runtime is None:  # the bare app of benchmarks/load.py: dispatched on the event loop
+            response = app.dispatch(bolt_request)
+        else:
+            # On a thread: the replay guard and the record of acked work write to the database, which
+            # must never stall the event loop (and with it /healthz and every other request).
+            response = await run_in_threadpool(app.dispatch, bolt_request)
         if bolt_request.context.get(STORE_FAILED):  # its work could not be recorded: not acked after all
             return PlainTextResponse("store unavailable; Slack will retry", status_code=503)
         if runtime is not None:  # the bare app measured beside srm-bot does no work, not even this

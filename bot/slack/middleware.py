@@ -15,7 +15,7 @@ from slack_bolt.request import BoltRequest
 
 from bot import metrics
 from bot.logs import REQUEST_ID, RejectionLog
-from bot.runtime import Runtime
+from bot.runtime import SIGNATURE, Runtime
 from bot.settings import Settings
 from bot.store import StoreUnavailable
 
@@ -62,13 +62,22 @@ def is_replayed(request: BoltRequest, runtime: Runtime) -> bool:
     """A signature is valid for five minutes; a second request with the same one is a replay, whatever
     retry headers were added to it (they are not signed). Slack signs each re-delivery afresh.
 
-    Checked in this process first, then in the shared store once it is open, so a replay is refused by
-    every instance and after a restart. Raises StoreUnavailable if the store cannot be asked."""
+    Signatures are claimed in the shared store (in batches: a write per request stalled requests under
+    load), and an instance starts knowing those of the last five minutes, so a replay is refused after a
+    restart too. With a database shared between hosts each request also reads it, so another instance's
+    signatures are refused as well; one replayed to another instance within the milliseconds before its
+    batch is written still does nothing, as the work it asks for is claimed once (SqlStore.accept_work).
+    Raises StoreUnavailable if the store cannot be asked."""
     signature = request.headers.get("x-slack-signature", [None])[0]
     if request.mode != "http" or not signature:
         return False
-    key = f"signature:{signature}"
+    key = SIGNATURE + signature
     if not runtime.seen.first_time(key):
         return True
     store = runtime.open_store
-    return store is not None and not store.claim(key)
+    if store is None:
+        return False
+    if store.shared_between_hosts and store.claimed(key):
+        return True
+    runtime.signatures.add(key)
+    return False

@@ -33,6 +33,7 @@ DEFAULT_TIMEOUT_SECONDS = 3.0  # connect, statement and lock waits: a hung datab
 CLAIM = schema.claims.insert()
 RECORD_QUESTIONS = schema.questions.insert()
 ACCEPT_WORK = schema.work.insert()
+IS_CLAIMED = sa.select(sa.literal(1)).where(schema.claims.c.key == sa.bindparam("key"))
 FINISH_WORK = schema.work.delete().where(schema.work.c.key == sa.bindparam("key"))
 
 
@@ -77,6 +78,15 @@ class SqlStore:
         self.problem = detail
         return StoreUnavailable(f"the database failed: {detail}")
 
+    def checkpoint(self) -> None:
+        """Copy SQLite's write-ahead log into the database file. SQLite would otherwise do it inside
+        whichever commit fills the log, with an fsync that stalled a request for up to a second under
+        load; here it runs on the upkeep thread and lets writers carry on (PASSIVE)."""
+        if self._serial is None:
+            return
+        with contextlib.suppress(SQLAlchemyError), self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     def check(self) -> bool:
         """Whether the database takes a write now (a claim rolled back): for the health probe."""
         with contextlib.suppress(StoreUnavailable), self._begin() as connection:
@@ -97,6 +107,39 @@ class SqlStore:
             self._claims_since_purge = 0
             self.purge_claims(now - self._claim_ttl)
         return True
+
+    def claimed(self, key: str) -> bool:
+        """Whether `key` was claimed, read without taking a turn at writing (the replay guard asks this
+        on every request; its own claims are written in batches by claim_all)."""
+        try:
+            with self.engine.connect() as connection:
+                return connection.execute(IS_CLAIMED, {"key": key[:255]}).first() is not None
+        except (SQLAlchemyError, OSError) as exc:
+            raise self._failed(" ".join(str(getattr(exc, "orig", None) or exc).split())[:200]) from None
+
+    @property
+    def shared_between_hosts(self) -> bool:
+        """A server database (PostgreSQL) that instances on other hosts may share; not a SQLite file."""
+        return self._serial is None
+
+    def claims_since(self, prefix: str, since: float) -> list[str]:
+        """Keys starting with `prefix` claimed at or after `since` (epoch seconds)."""
+        claims = schema.claims
+        query = sa.select(claims.c.key).where(claims.c.key.startswith(prefix), claims.c.claimed_at >= since)
+        return [row.key for row in self._rows(query)]
+
+    def claim_all(self, keys: Sequence[str]) -> None:
+        """Claim many keys in one transaction; keys claimed already stay as they were."""
+        now = time.time()
+        rows = [{"key": key[:255], "claimed_at": now} for key in dict.fromkeys(keys)]
+        insert = _insert_ignoring_conflicts(self.engine)
+        with self._begin() as connection:
+            if insert is not None:
+                connection.execute(insert, rows)
+                return
+        for row in rows:  # another database: one at a time
+            with contextlib.suppress(IntegrityError), self._begin() as connection:
+                connection.execute(CLAIM, row)
 
     def purge_claims(self, before: float) -> None:
         with self._begin() as connection:
@@ -120,10 +163,13 @@ class SqlStore:
 
     # --- acked work (see bot.runtime): recorded before the ack, removed when done -----------------------
     def accept_work(self, key: str, body: str, owner: str, lease_until: float) -> bool:
-        """Record work about to be acked; False if it is already recorded (a re-delivery)."""
-        row = {"key": key[:255], "body": body, "accepted_at": time.time(), "owner": owner, "lease_until": lease_until}
+        """Record work about to be acked; False if work with this key was accepted before, on any instance,
+        within the claim ttl (a re-delivery or a replay: its side effects happen once)."""
+        now = time.time()
+        row = {"key": key[:255], "body": body, "accepted_at": now, "owner": owner, "lease_until": lease_until}
         try:
             with self._begin() as connection:
+                connection.execute(CLAIM, {"key": f"work:{key}"[:255], "claimed_at": now})
                 connection.execute(ACCEPT_WORK, row)
         except IntegrityError:
             return False
@@ -203,6 +249,17 @@ class SqlStore:
             return connection.execute(query).mappings().all()
 
 
+def _insert_ignoring_conflicts(engine: Engine) -> sa.Insert | None:
+    """INSERT ... ON CONFLICT DO NOTHING into the claims, where the database has it."""
+    if engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        return None
+    return insert(schema.claims).on_conflict_do_nothing()
+
+
 def _quiz_score(row: sa.RowMapping) -> QuizScore:
     return QuizScore(row.user_id, row.score, row.total, row.team)
 
@@ -217,10 +274,13 @@ def _without_nul(record: QuestionRecord) -> QuestionRecord:
     return replace(record, **changed) if changed else record
 
 
-def open_store(url: str, *, create: bool = True, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> SqlStore:
+def open_store(
+    url: str, *, create: bool = True, timeout: float = DEFAULT_TIMEOUT_SECONDS, checkpoint_later: bool = False
+) -> SqlStore:
     """Connect and bring the schema to the newest migration (created on first start). With create=False
     a SQLite file that does not exist yet is an error rather than a new empty database. A database that
-    does not answer within `timeout` seconds is an error too. No message shows a password."""
+    does not answer within `timeout` seconds is an error too. No message shows a password. With
+    `checkpoint_later` a SQLite file's checkpoints are left to checkpoint() (the server's upkeep)."""
     shown, secrets = _redacted(url)
     try:
         parsed = sa.make_url(url)
@@ -230,7 +290,7 @@ def open_store(url: str, *, create: bool = True, timeout: float = DEFAULT_TIMEOU
     if not create and file is not None and not file.exists():
         raise StoreError(f"no database at {shown} yet: the bot creates it when it runs (or set SRM_DATABASE_URL)")
     try:
-        engine = create_engine(parsed, timeout)
+        engine = create_engine(parsed, timeout, checkpoint_later)
         if schema_revision(engine) != schema.HEAD_REVISION:
             migrate(engine)
     except (SQLAlchemyError, OSError, ImportError, ValueError, TypeError) as exc:
@@ -264,7 +324,7 @@ def _sqlite_file(url: sa.URL) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def create_engine(url: sa.URL, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Engine:
+def create_engine(url: sa.URL, timeout: float = DEFAULT_TIMEOUT_SECONDS, checkpoint_later: bool = False) -> Engine:
     if url.get_backend_name() == "postgresql":
         milliseconds = int(timeout * 1000)
         options = f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds}"
@@ -284,6 +344,8 @@ def create_engine(url: sa.URL, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Engi
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if checkpoint_later:  # SqlStore.checkpoint() runs them, off the request path (see there)
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     return engine

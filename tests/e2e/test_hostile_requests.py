@@ -23,9 +23,9 @@ from bot.slack.app import create_app
 from bot.store.sql import open_store
 from bot.web import create_web_app
 from tests.e2e.conftest import RunningBot, start_bot
-from tests.support.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack, settle
 from tests.support.local_server import free_port
-from tests.support.signed import SIGNING_SECRET, action_body, command_body, get, post
+from tests.support.signed import SIGNING_SECRET, action_body, command_body, get, post, signature
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -201,6 +201,8 @@ def test_a_replay_to_another_instance_or_after_a_restart_is_refused(slack: FakeS
     body, timestamp = command_body("ec2"), str(int(time.time()))
     try:
         assert post(first.events_url, body, FORM, timestamp=timestamp).status == 200
+        claimed = "signature:" + signature(body, timestamp)
+        assert settle(lambda: first.runtime.store.claimed(claimed))  # written in the next batch
     finally:
         server_a.should_exit = True
     restarted, server_b = start_bot(slack, open_store(database_url))  # its own process state, the same database
