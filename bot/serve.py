@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import itertools
 import logging
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 import uvicorn
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from starlette.applications import Starlette
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from bot.heap import freeze_heap, limit_malloc_arenas
 from bot.reload import install_sighup, watch_knowledge
@@ -34,8 +37,9 @@ log = logging.getLogger(__name__)
 # How often the Socket Mode client checks that the connection is alive (and reconnects if not).
 PING_INTERVAL_SECONDS = 5
 GIL_SWITCH_INTERVAL_SECONDS = 0.001
-# Idle keep-alive connections are closed after this; a request's body must arrive within REQUEST_SECONDS.
+# Idle keep-alive connections are closed after this; a request must arrive whole within REQUEST_SECONDS.
 KEEP_ALIVE_SECONDS = 5
+REQUEST_SECONDS = 10  # from a connection's opening (or its last response) until a request has fully arrived
 CHECKPOINT_SECONDS = 1.0  # a SQLite store's log is copied into the database this often (SqlStore.checkpoint)
 
 
@@ -88,10 +92,7 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
     # Requests run on the event loop, Web API calls on worker threads: hand the GIL over sooner than
     # Python's default 5 ms so a worker's post never holds the loop's next request for long.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
-    config = uvicorn.Config(
-        web, host=host, port=port, log_config=None, access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS
-    )
-    server = DrainingServer(config, runtime)
+    server = DrainingServer(http_config(web, host, port), runtime)
     store.add_done_callback(lambda done: _stop_if_failed(done, server))
     log.info("srm-bot serving HTTP on %s:%d", host, port)
     server.run()
@@ -101,6 +102,55 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
         # What is still running (a Web API call) was handed over in drain(): do not wait for it.
         logging.shutdown()
         os._exit(0)
+
+
+def http_config(web: Starlette, host: str, port: int, request_seconds: float = REQUEST_SECONDS) -> uvicorn.Config:
+    """uvicorn's settings for srm-bot: no access log (Slack retries are logged by the bot), idle
+    connections closed after KEEP_ALIVE_SECONDS, and each request must arrive whole within
+    `request_seconds` (BoundedRequests)."""
+    protocol = type("BoundedRequests", (BoundedRequests,), {"request_seconds": request_seconds})
+    return uvicorn.Config(
+        web, host=host, port=port, log_config=None, access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        http=protocol,
+    )  # fmt: skip
+
+
+class BoundedRequests(HttpToolsProtocol):
+    """uvicorn's HTTP protocol with a deadline for each request to arrive whole: a client sending its
+    headers or body slowly, or stopping half-way, is disconnected (uvicorn alone times out only idle
+    keep-alive connections, so 5,000 half-sent requests held 63 MB)."""
+
+    request_seconds: float = REQUEST_SECONDS
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._arm()
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm()  # the next request on this connection
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(self.request_seconds, self._expire)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expire(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
 
 
 class DrainingServer(uvicorn.Server):

@@ -24,6 +24,8 @@ DEFAULT_DRAIN_SECONDS = 20
 DEFAULT_STORE_TIMEOUT_SECONDS = 3
 # Acked work not finished within this many seconds of its last heartbeat is taken up by any instance.
 DEFAULT_WORK_LEASE_SECONDS = 30
+# A Slack Web API or response_url call that takes longer is abandoned and retried (slack_sdk's default: 30).
+DEFAULT_SLACK_TIMEOUT_SECONDS = 5
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 
@@ -54,6 +56,7 @@ class Settings:
     drain_seconds: int = DEFAULT_DRAIN_SECONDS  # on SIGTERM, time to finish queued work
     store_timeout: int = DEFAULT_STORE_TIMEOUT_SECONDS  # database connect and statement timeout
     work_lease_seconds: int = DEFAULT_WORK_LEASE_SECONDS  # unfinished work of a silent instance is taken up
+    slack_timeout: int = DEFAULT_SLACK_TIMEOUT_SECONDS  # per Web API / response_url attempt
 
     @property
     def oauth(self) -> bool:
@@ -105,6 +108,9 @@ class Settings:
             ),
             work_lease_seconds=_positive(
                 env.get("SRM_WORK_LEASE_SECONDS") or str(DEFAULT_WORK_LEASE_SECONDS), "SRM_WORK_LEASE_SECONDS"
+            ),
+            slack_timeout=_positive(
+                env.get("SRM_SLACK_TIMEOUT_SECONDS") or str(DEFAULT_SLACK_TIMEOUT_SECONDS), "SRM_SLACK_TIMEOUT_SECONDS"
             ),
         )
 

@@ -17,7 +17,7 @@ from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_r
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -116,11 +116,14 @@ async def _read_capped(request: Request, limit: int) -> bytes:
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise Rejected(413 if declared.isdigit() else 400, "too_large" if declared.isdigit() else "malformed")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Rejected(413, "too_large")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise Rejected(413, "too_large")
+            chunks.append(chunk)
+    except ClientDisconnect:  # the client went, or was cut off for sending too slowly (serve.BoundedRequests)
+        raise Rejected(408, "incomplete") from None
     return b"".join(chunks)
 
 

@@ -1,4 +1,5 @@
-"""Cross-cutting concerns for every request: context, request id, replay protection.
+"""Cross-cutting concerns for every request: context, request id, replay protection, a respond() that
+retries.
 
 Request latency is measured by the HTTP front (web.py): a Bolt middleware's next() only marks the chain
 as continuing, so it cannot time the listener."""
@@ -8,10 +9,14 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltResponse, Respond
+from slack_bolt.context.respond.internals import _build_message
 from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot import metrics
 from bot.logs import REQUEST_ID, RejectionLog
@@ -35,6 +40,8 @@ class EveryRequest(Middleware):
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         req.context["settings"] = self.settings
         req.context["runtime"] = self.runtime
+        if req.context.response_url and req.context.client is not None:
+            req.context["respond"] = RetryingRespond(req.context.response_url, req.context.client)
         REQUEST_ID.set(request_id(req.body))
         if not req.lazy_only:  # lazy_only: AWS Lambda's own re-invocation
             try:
@@ -46,6 +53,29 @@ class EveryRequest(Middleware):
                 self.rejections.note("replayed")
                 return BoltResponse(status=401, body="replayed request")
         return next()
+
+
+class ResponseUrlError(Exception):
+    """A post to a response_url that failed after its retries (the work is logged and counted)."""
+
+
+class RetryingRespond(Respond):
+    """Bolt's respond() with the Web API client's timeout and retry handlers (429, 5xx, connection
+    errors, timeouts; each failed attempt counted in /metrics). Bolt's own makes one attempt with a
+    30-second timeout and returns a failure silently; this one raises it."""
+
+    def __init__(self, response_url: str, client: WebClient):
+        super().__init__(response_url=response_url)
+        self._timeout = client.timeout
+        self._retry_handlers = client.retry_handlers
+
+    def __call__(self, text: str | dict = "", **fields: Any) -> WebhookResponse:  # type: ignore[override]
+        message = _build_message(**text) if isinstance(text, dict) else _build_message(text=text, **fields)
+        webhook = WebhookClient(str(self.response_url), timeout=self._timeout, retry_handlers=self._retry_handlers)
+        response = webhook.send_dict(message)
+        if not 200 <= response.status_code < 300:
+            raise ResponseUrlError(f"response_url post failed: HTTP {response.status_code}")
+        return response
 
 
 def register(app: App, settings: Settings, runtime: Runtime) -> None:
