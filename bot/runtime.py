@@ -166,7 +166,7 @@ class Runtime:
         logged and counted, never lost silently.
 
         Work for a Slack request (kwargs hold its `body`) is first recorded in the store, so that if this
-        process stops before finishing it, any instance takes it up (take_up_work); the record goes when
+        process stops before finishing it, any instance takes it up (keep_up); the record goes when
         the work is done. A request already recorded (Slack re-delivered it) is not queued twice. A store
         that fails marks the request (STORE_FAILED): it is refused with 503, not acked and lost."""
         queued = not self.serverless
@@ -221,7 +221,7 @@ class Runtime:
         recovered = context.get(RECOVERED)
         key = recovered or work_key(body)
         if not recovered and not self.store.accept_work(key, json.dumps(body), self.instance, self._lease_end()):
-            log.info("dropping repeated request %s: its work is queued already", key)
+            log.info("dropping repeated request %s: its work was accepted already", key)
             return ""
         self._in_flight.add(key)
         return key
@@ -246,9 +246,10 @@ class Runtime:
         try:
             if self._in_flight:
                 store.renew_work(self.instance, self._lease_end())
-            if self.draining or self._backlog >= self.max_backlog // 2:
+            room = max(1, self.max_backlog // 2)  # half the backlog at most: new requests come first
+            if self.draining or self._backlog >= room:
                 return
-            for key, body in store.take_work(self.instance, self._lease_end(), limit=self.max_backlog // 2):
+            for key, body in store.take_work(self.instance, self._lease_end(), limit=room):
                 log.info("taking up unfinished work %s", key)
                 dispatch(key, json.loads(body))
                 if key in self._in_flight:

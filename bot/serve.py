@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import itertools
 import logging
@@ -11,6 +12,7 @@ import sys
 import threading
 import time
 from concurrent.futures import Future
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
@@ -19,6 +21,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from starlette.applications import Starlette
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from bot.healthcheck import CONNECTION_FILE
 from bot.heap import freeze_heap, limit_malloc_arenas
 from bot.reload import install_sighup, watch_knowledge
 from bot.runtime import RECOVERED, Runtime, Snapshot
@@ -62,7 +65,22 @@ def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
     start_upkeep(runtime, handler.app, settings.work_lease_seconds)
     freeze_heap()
     log.info("srm-bot connecting to Slack in Socket Mode")
+    watch_connection(handler, CONNECTION_FILE)
     handler.start()
+
+
+def watch_connection(handler: SocketModeHandler, path: Path, interval: float = PING_INTERVAL_SECONDS) -> None:
+    """While the WebSocket is connected, keep `path` saying so for the next three intervals; the health
+    probe (bot.healthcheck) fails once that runs out."""
+
+    def beat() -> None:
+        while True:
+            if handler.client.is_connected():
+                with contextlib.suppress(OSError):
+                    path.write_text(f"{time.time() + 3 * interval:.3f}")
+            time.sleep(interval)
+
+    threading.Thread(target=beat, name="srm-connection", daemon=True).start()
 
 
 def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> None:
