@@ -34,6 +34,26 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ServerWarnings(logging.Filter):
+    """uvicorn warns once per bad request ("Invalid HTTP request received."): each distinct warning is let
+    through once per interval, so garbage sent on purpose cannot flood the log."""
+
+    def __init__(self, interval: float = REJECTION_LOG_SECONDS):
+        super().__init__()
+        self._interval = interval
+        self._last: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("uvicorn") or record.levelno != logging.WARNING:
+            return True
+        now = time.monotonic()
+        key = str(record.msg)
+        if now - self._last.get(key, -self._interval) < self._interval:
+            return False
+        self._last[key] = now
+        return True
+
+
 class TextFormatter(logging.Formatter):
     """Plain text with the message and request id escaped; a traceback keeps its own lines."""
 
@@ -70,6 +90,7 @@ def configure_logging(log_format: str | None = None, level: int = logging.INFO) 
     use_json = log_format == "json" or (log_format is None and not sys.stderr.isatty())
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(ServerWarnings())
     if use_json:
         handler.setFormatter(JsonFormatter(JSON_FIELDS, rename_fields={"levelname": "level", "asctime": "time"}))
     else:

@@ -102,10 +102,7 @@ class SqlStore:
                 connection.execute(CLAIM, {"key": key[:255], "claimed_at": now})
         except IntegrityError:
             return False
-        self._claims_since_purge += 1
-        if self._claims_since_purge >= PURGE_EVERY:
-            self._claims_since_purge = 0
-            self.purge_claims(now - self._claim_ttl)
+        self._count_claims(1, now)
         return True
 
     def claimed(self, key: str) -> bool:
@@ -133,13 +130,21 @@ class SqlStore:
         now = time.time()
         rows = [{"key": key[:255], "claimed_at": now} for key in dict.fromkeys(keys)]
         insert = _insert_ignoring_conflicts(self.engine)
-        with self._begin() as connection:
-            if insert is not None:
+        if insert is not None:
+            with self._begin() as connection:
                 connection.execute(insert, rows)
-                return
-        for row in rows:  # another database: one at a time
-            with contextlib.suppress(IntegrityError), self._begin() as connection:
-                connection.execute(CLAIM, row)
+        else:
+            for row in rows:  # another database: one at a time
+                with contextlib.suppress(IntegrityError), self._begin() as connection:
+                    connection.execute(CLAIM, row)
+        self._count_claims(len(rows), now)
+
+    def _count_claims(self, count: int, now: float) -> None:
+        """Every PURGE_EVERY claims, expired ones are deleted: the table stays about a ttl's worth."""
+        self._claims_since_purge += count
+        if self._claims_since_purge >= PURGE_EVERY:
+            self._claims_since_purge = 0
+            self.purge_claims(now - self._claim_ttl)
 
     def purge_claims(self, before: float) -> None:
         with self._begin() as connection:

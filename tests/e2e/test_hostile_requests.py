@@ -165,6 +165,15 @@ def test_twenty_forged_1_mb_requests_add_under_100_kb_of_log(bot, captured_logs)
     assert written.count("rejected Slack requests") <= 1  # a summary line at most, not one per request
 
 
+def test_garbage_http_is_answered_400_and_logged_once(bot, captured_logs):
+    port = int(bot.url.rsplit(":", 1)[1])
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"\x16\x03\x01 not http at all\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 400")
+    assert captured_logs.getvalue().count("Invalid HTTP request") <= 1
+
+
 def test_a_stale_genuine_request_logs_no_question_text(bot, captured_logs):
     stale = str(int(time.time()) - 600)
     body = command_body("who patches the zebra-secret-question", response_url="https://hooks.slack.invalid/x/y")

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store import QuestionRecord, StoreUnavailable
-from bot.store.sql import open_store
+from bot.store.sql import SqlStore, open_store
 
 LONG_AGO = datetime(2000, 1, 1)
 
@@ -96,3 +96,11 @@ def test_a_hung_database_fails_within_the_timeout_then_recovers(database_url):
     engine.dispose()
     assert store.check() is True and store.healthy
     assert store.claim("event:after") is True
+
+
+def test_batched_claims_are_purged_like_single_ones(database_url):
+    store = SqlStore(open_store(database_url).engine, claim_ttl=0.0)  # every claim expires at once
+    store.claim_all([f"signature:v0=old{n}" for n in range(600)])
+    time.sleep(0.01)  # the next batch is claimed later
+    store.claim_all([f"signature:v0=new{n}" for n in range(600)])  # past PURGE_EVERY: the expired go
+    assert set(store.claims_since("signature:", 0)) == {f"signature:v0=new{n}" for n in range(600)}
