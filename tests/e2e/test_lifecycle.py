@@ -139,6 +139,32 @@ def test_a_hung_store_fails_healthz_and_refuses_events_then_recovers(slack, serv
     assert answer.args["thread_ts"] == "1700002000.000001"
 
 
+def test_a_read_only_database_fails_healthz_and_refuses_events_then_recovers(slack, servers, database_url, tmp_path):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a SQLite file the bot has open stays writable to it; the hung-store test covers SQLite")
+    server = Server(slack, database_url, tmp_path / "server.log", SRM_STORE_TIMEOUT_SECONDS="1")
+    servers.append(server.ready())
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+
+    def read_only(on: bool) -> None:  # as after a fail-over to a replica, for every session at once
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"ALTER SYSTEM SET default_transaction_read_only = {'on' if on else 'off'}"))
+            connection.execute(sa.text("SELECT pg_reload_conf()"))
+
+    body = event_body(mention_event("who patches rds?", "1700004000.000001"), "EvReadOnly")
+    try:
+        read_only(True)
+        assert settle(lambda: status(server.url + "/healthz") == 503, timeout=10)
+        assert post(server.events_url, body, JSON).status == 503  # not acked: Slack re-delivers it
+    finally:
+        read_only(False)
+        admin.dispose()
+    assert settle(lambda: status(server.url + "/healthz") == 200, timeout=10)
+    assert post(server.events_url, body, JSON, timestamp=str(int(time.time()) + 1)).status == 200
+    [answer] = slack.wait_for("chat.postMessage")
+    assert answer.args["thread_ts"] == "1700004000.000001"
+
+
 class hold_the_database:  # a context manager, named for how it reads in a with
     """Another client holding the tables the bot writes, as a stuck migration or a hung server would."""
 
