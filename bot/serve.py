@@ -196,7 +196,7 @@ def _runtime(settings: Settings, snapshot: Snapshot, store: SqlStore | Future[Sq
 def start_upkeep(runtime: Runtime, app: App, lease_seconds: float) -> threading.Thread:
     """A thread that every third of a lease checks the store, renews this instance's work and takes up
     work left by an instance that stopped (also at start: a restart picks up what it left); and every
-    second checkpoints a SQLite store."""
+    second checkpoints a SQLite store (and checks a failing store again, so it recovers within a second)."""
 
     def dispatch(key: str, body: dict) -> None:
         # mode="socket_mode": Bolt checks no signature; the request was verified when it was first acked.
@@ -206,9 +206,10 @@ def start_upkeep(runtime: Runtime, app: App, lease_seconds: float) -> threading.
     def loop() -> None:
         for tick in itertools.count():
             try:
-                if tick % rounds == 0:
+                store = runtime.open_store
+                if tick % rounds == 0 or (store is not None and not store.healthy):  # a failing store: every second
                     runtime.keep_up(dispatch)
-                if store := runtime.open_store:
+                if store is not None:
                     store.checkpoint()
             except Exception:
                 log.exception("store upkeep failed")
