@@ -137,6 +137,12 @@ class Runtime:
             return store.result() if store.done() and store.exception() is None else None
         return store
 
+    @property
+    def reads_store_per_request(self) -> bool:
+        """Whether the replay guard reads the store on every request (a database shared between hosts)."""
+        store = self.open_store
+        return store is not None and store.shared_between_hosts
+
     def refusal(self) -> str | None:
         """Why new Slack work must be refused now (503, for Slack to re-deliver), or None."""
         if self.draining:

@@ -61,11 +61,13 @@ def create_web_app(
             metrics.REJECTED.labels(reason=rejected.reason).inc()
             rejections.note(rejected.reason)
             return PlainTextResponse(rejected.reason, status_code=rejected.status)
-        if runtime is None:  # the bare app of benchmarks/load.py: dispatched on the event loop
+        if runtime is None or ("command" in bolt_request.body and not runtime.reads_store_per_request):
+            # On the event loop: a slash command's reply is computed in the ack, touching no database
+            # (a thread hop would only cost time). So does the bare app of benchmarks/load.py.
             response = app.dispatch(bolt_request)
         else:
-            # On a thread: the replay guard and the record of acked work write to the database, which
-            # must never stall the event loop (and with it /healthz and every other request).
+            # On a thread: the replay guard and the record of acked work use the database, which must
+            # never stall the event loop (and with it /healthz and every other request).
             response = await run_in_threadpool(app.dispatch, bolt_request)
         if bolt_request.context.get(STORE_FAILED):  # its work could not be recorded: not acked after all
             return PlainTextResponse("store unavailable; Slack will retry", status_code=503)
