@@ -64,6 +64,11 @@ class Result:
     mentions_acked: int = 0
     elapsed: float = 0.0
     drain: float = 0.0  # seconds after the burst until every acked mention's answer was posted
+    error_kinds: dict[str, int] = field(default_factory=dict)  # status code or failure -> count
+
+    def count_error(self, kind: str) -> None:
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
     @property
     def throughput(self) -> float:
@@ -74,7 +79,7 @@ class Result:
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
         return (f"{name:<34} {self.throughput:>9.0f} req/s  p50 {p(0.5):6.2f} ms  p99 {p(0.99):6.2f} ms  "
                 f"max {lat[-1]:7.2f} ms  errors {self.errors}  refused {self.shed}  "
-                f"({len(self.latencies_ms)} ok)")  # fmt: skip
+                f"({len(self.latencies_ms)} ok){'  ' + str(self.error_kinds) if self.error_kinds else ''}")  # fmt: skip
 
 
 def is_mention(n: int, mention_every: int) -> bool:
@@ -138,7 +143,7 @@ async def timed(connection: Connection, payload: bytes, result: Result, mention:
         status = await connection.send(payload)
     except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
         connection.writer = None
-        result.errors += 1
+        result.count_error("connection")
         return
     if status == 200:
         result.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -146,7 +151,7 @@ async def timed(connection: Connection, payload: bytes, result: Result, mention:
     elif status == 503:
         result.shed += 1
     else:
-        result.errors += 1
+        result.count_error(str(status))
 
 
 async def fixed_rate(port: int, rate: int, duration: float, connections: int = 64) -> Result:
@@ -159,7 +164,7 @@ async def fixed_rate(port: int, rate: int, duration: float, connections: int = 6
         await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
         free = next((c for c in pool if c not in busy), None)
         if free is None:
-            result.errors += 1  # every connection still waiting: the server is falling behind
+            result.count_error("all connections waiting")  # the server is falling behind
             continue
         busy.add(free)
         task = asyncio.create_task(timed(free, request_bytes(port, n), result))

@@ -32,6 +32,10 @@ SHED = Counter(
     ["kind"],
 )  # fmt: skip
 WORK_FAILURES = Counter("srm_work_failures", "Listener work after the ack that raised, by exception type", ["error"])
+REJECTED = Counter(
+    "srm_requests_rejected", "Slack requests refused before Bolt: too large, unsigned, stale, malformed, replayed",
+    ["reason"],
+)  # fmt: skip
 
 
 LABEL_SETS = 4096  # more than surfaces x outcomes x services; a bound all the same

@@ -15,6 +15,17 @@ LOG_FORMATS = ("json", "text")
 # Work queued or running after the ack, beyond which new Slack work is refused for Slack to re-deliver
 # later: an unbounded queue would grow without limit under overload (memory, and answers minutes late).
 DEFAULT_MAX_BACKLOG = 500
+# Slack's own payloads are a few KB; anything larger is refused (413) before it is read into memory.
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+# SIGTERM: seconds to finish queued work before exiting; less than terminationGracePeriodSeconds in
+# deploy/kubernetes/deployment.yaml (30), so the pod is never killed mid-drain.
+DEFAULT_DRAIN_SECONDS = 20
+# A database call on the request path that takes longer fails, and the store is reported unhealthy.
+DEFAULT_STORE_TIMEOUT_SECONDS = 3
+# Acked work not finished within this many seconds of its last heartbeat is taken up by any instance.
+DEFAULT_WORK_LEASE_SECONDS = 30
+# A Slack Web API or response_url call that takes longer is abandoned and retried (slack_sdk's default: 30).
+DEFAULT_SLACK_TIMEOUT_SECONDS = 5
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
 
@@ -41,6 +52,11 @@ class Settings:
     client_secret: str | None = field(default=None, repr=False)
     log_format: str | None = None  # None: JSON unless stderr is a terminal
     max_backlog: int = DEFAULT_MAX_BACKLOG  # work queued after acks before new Slack work is refused (503)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES  # larger request bodies get 413, unread
+    drain_seconds: int = DEFAULT_DRAIN_SECONDS  # on SIGTERM, time to finish queued work
+    store_timeout: int = DEFAULT_STORE_TIMEOUT_SECONDS  # database connect and statement timeout
+    work_lease_seconds: int = DEFAULT_WORK_LEASE_SECONDS  # unfinished work of a silent instance is taken up
+    slack_timeout: int = DEFAULT_SLACK_TIMEOUT_SECONDS  # per Web API / response_url attempt
 
     @property
     def oauth(self) -> bool:
@@ -83,6 +99,19 @@ class Settings:
             client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             log_format=log_format,
             max_backlog=max_backlog,
+            max_body_bytes=_positive(
+                env.get("SRM_MAX_BODY_BYTES") or str(DEFAULT_MAX_BODY_BYTES), "SRM_MAX_BODY_BYTES"
+            ),
+            drain_seconds=_positive(env.get("SRM_DRAIN_SECONDS") or str(DEFAULT_DRAIN_SECONDS), "SRM_DRAIN_SECONDS"),
+            store_timeout=_positive(
+                env.get("SRM_STORE_TIMEOUT_SECONDS") or str(DEFAULT_STORE_TIMEOUT_SECONDS), "SRM_STORE_TIMEOUT_SECONDS"
+            ),
+            work_lease_seconds=_positive(
+                env.get("SRM_WORK_LEASE_SECONDS") or str(DEFAULT_WORK_LEASE_SECONDS), "SRM_WORK_LEASE_SECONDS"
+            ),
+            slack_timeout=_positive(
+                env.get("SRM_SLACK_TIMEOUT_SECONDS") or str(DEFAULT_SLACK_TIMEOUT_SECONDS), "SRM_SLACK_TIMEOUT_SECONDS"
+            ),
         )
 
 

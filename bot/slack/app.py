@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from http.client import RemoteDisconnected
+from urllib.error import URLError
 
 from slack_bolt import App
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -20,8 +22,9 @@ from bot.settings import Settings
 from bot.slack import listeners, middleware
 from bot.slack.installations import InstallationCache
 
-# Bounded retries: Slack's 429 (honouring Retry-After), transient 5xx and dropped connections.
+# Bounded retries: Slack's 429 (honouring Retry-After), transient 5xx, dropped connections and timeouts.
 RETRIES = 3
+CONNECTION_ERRORS = [URLError, ConnectionResetError, RemoteDisconnected]  # slack_sdk's own list
 # The bot scopes the code needs, no more; manifest.yml lists the same (tests/test_packaging.py checks).
 BOT_SCOPES = ("app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "im:history")
 OAUTH_STATE_SECONDS = 600
@@ -35,9 +38,11 @@ def create_client(settings: Settings) -> WebClient:
     return WebClient(
         token=None if settings.oauth else settings.bot_token,
         base_url=base_url,
+        timeout=settings.slack_timeout,
         retry_handlers=[
             CountingRetryHandler(),
-            ConnectionErrorRetryHandler(max_retry_count=RETRIES),
+            # timeouts too: a worker thread is held SRM_SLACK_TIMEOUT_SECONDS per attempt, not 30 s
+            ConnectionErrorRetryHandler(max_retry_count=RETRIES, error_types=[*CONNECTION_ERRORS, TimeoutError]),
             RateLimitErrorRetryHandler(max_retry_count=RETRIES),
             ServerErrorRetryHandler(max_retry_count=RETRIES),
         ],

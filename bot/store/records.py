@@ -11,6 +11,11 @@ class StoreError(Exception):
     """The database cannot be opened or migrated: one line naming the URL (without its password)."""
 
 
+class StoreUnavailable(StoreError):
+    """The database did not answer in time or refused a write: the request is refused (503) for Slack
+    to re-deliver, rather than acked and lost."""
+
+
 @dataclass(frozen=True)
 class Feedback:
     user_id: str

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 VERSION_TABLE = "srm_schema_version"  # Alembic's, renamed: the database may be shared with other apps
-HEAD_REVISION = "0002"  # the newest file in migrations/versions/ (a test keeps the two in step)
+HEAD_REVISION = "0003"  # the newest file in migrations/versions/ (a test keeps the two in step)
 
 # Keys of things done once across every instance: answered events and messages (Slack re-delivers).
 claims = sa.Table(
@@ -57,4 +57,16 @@ quiz_scores = sa.Table(
     sa.Column("user_id", sa.String(32), nullable=False, index=True),
     sa.Column("score", sa.Integer, nullable=False),
     sa.Column("total", sa.Integer, nullable=False),
+)
+
+# Work acked and not yet finished (the request body, to run it again): removed when done; a row whose
+# lease has run out (its instance stopped heart-beating) is taken up by any instance.
+work = sa.Table(
+    "srm_work",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),  # the Slack payload as JSON
+    sa.Column("accepted_at", sa.Float, nullable=False),  # epoch seconds
+    sa.Column("owner", sa.String(64)),  # the instance working on it
+    sa.Column("lease_until", sa.Float, nullable=False, index=True),  # epoch seconds
 )

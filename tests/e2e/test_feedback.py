@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -50,7 +51,7 @@ def submit(bot: RunningBot, view: dict, reason: str | None, comment: str | None,
                                     "selected_option": {"value": reason} if reason else None}},
               "comment": {"comment": {"type": "plain_text_input", "value": comment}}}  # fmt: skip
     payload = {"type": kind, "team": {"id": "T0001"}, "user": {"id": "U0001", "team_id": "T0001"},
-               "api_app_id": "A0001", "token": "legacy", "trigger_id": "4.5.6",
+               "api_app_id": "A0001", "token": "legacy", "trigger_id": f"4.5.{uuid.uuid4().hex}",  # one per request
                "view": {**view, "id": "V0001", "state": {"values": values}}}  # fmt: skip
     return post(bot.events_url, urlencode({"payload": json.dumps(payload)}), FORM).status
 
