@@ -6,11 +6,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
 MAX_QUESTION_CHARS = 1000
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = Stemmer.Stemmer("english")  # PyStemmer: the Snowball English stemmer, in C
 # Slack wraps mentions, channels and links in angle brackets: <@U123>, <#C1|general>, <https://x|label>.
 _SLACK_LABELLED = re.compile(r"<[^<>|]*\|([^<>]*)>")
 _SLACK_MARKUP = re.compile(r"<[^<>]*>")
