@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from bot.knowledge.schema import Service
 from bot.matching.answer import Answer, summary_answer
 from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
@@ -122,26 +123,31 @@ def _compare(snapshot: Snapshot, names: list[str]) -> Reply:
         return Reply(
             [ui.section("Usage: `/srm compare SERVICE SERVICE`, e.g. `/srm compare ec2 lambda`")], USAGE_FALLBACK
         )
+    services = _named_services(snapshot, names)
+    if isinstance(services, Reply):
+        return services
+    left, right = services
+    return Reply(ui.build_compare_blocks(snapshot.knowledge, left, right), f"{left.name} vs {right.name}")
+
+
+def _named_services(snapshot: Snapshot, names: list[str]) -> list[Service] | Reply:
+    """The services named, or the reply for the first name that is none."""
     services = []
     for name in names:
         service = snapshot.matcher.service_by_name(name)
         if service is None:
             return _unknown_service(snapshot, name)
         services.append(service)
-    left, right = services
-    return Reply(ui.build_compare_blocks(snapshot.knowledge, left, right), f"{left.name} vs {right.name}")
+    return services
 
 
 def _matrix(snapshot: Snapshot, names: list[str]) -> Reply:
     if not 1 <= len(names) <= MATRIX_SERVICES:
         usage = f"Usage: `/srm matrix SERVICE …` (1 to {MATRIX_SERVICES} services), e.g. `/srm matrix s3 rds lambda`"
         return Reply([ui.section(usage)], USAGE_FALLBACK)
-    services = []
-    for name in names:
-        service = snapshot.matcher.service_by_name(name)
-        if service is None:
-            return _unknown_service(snapshot, name)
-        services.append(service)
+    services = _named_services(snapshot, names)
+    if isinstance(services, Reply):
+        return services
     matrix = build_matrix(snapshot.knowledge, list(dict.fromkeys(services)))
     return Reply(ui.build_matrix_blocks(matrix), "Who owns what: " + ", ".join(s.name for s in matrix.services))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.knowledge.cards import check_owner_from_card
+
 CASES = [
     # question, service, topic, owner
     ("who patches IAM Identity Center", "iam_identity_center", "patching", "AWS"),
@@ -31,14 +33,7 @@ CASES = [
 
 @pytest.mark.parametrize(("question", "service", "topic", "owner"), CASES)
 def test_owner_from_the_service_card(matcher, question, service, topic, owner):
-    answer = matcher.match(question)
-    if owner == "Shared" and answer.status == "ambiguous":
-        # a split duty whose side the question only hints at is asked back with both parts, never one owner
-        assert (answer.service, answer.topic, answer.owner) == (service, topic, None)
-        assert "AWS's part and yours" in answer.suggestions[0].label
-        return
-    assert (answer.status, answer.service, answer.topic, answer.owner) == ("answered", service, topic, owner)
-    assert answer.sources
+    check_owner_from_card(matcher, question, service, topic, owner)
 
 
 @pytest.mark.parametrize("question", ["who manages mfa for iam users", "who rotates iam access keys"])

@@ -31,7 +31,8 @@ def register(app: App, lazy: bool) -> None:
         listen(app.action(action_id), listener, lazy=lazy)
 
 
-def _value(action: dict[str, Any]) -> dict[str, Any]:
+def button_value(action: dict[str, Any]) -> dict[str, Any]:
+    """A button's JSON value, or {} when it is not a JSON object (a value is only as trustworthy as the user)."""
     try:
         value = json.loads(action.get("value") or "{}")
     except json.JSONDecodeError:
@@ -48,13 +49,13 @@ def _reply(body: dict, client: WebClient, respond: Respond, blocks: list, text: 
 
 
 def share_in_channel(action: dict, respond: Respond, context: BoltContext) -> None:
-    reply = answer_reply(context["runtime"].snapshot, str(_value(action).get("q", "")))
+    reply = answer_reply(context["runtime"].snapshot, str(button_value(action).get("q", "")))
     respond(blocks=reply.blocks, text=reply.text, response_type="in_channel", replace_original=False)
 
 
 def open_suggestion(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     snapshot = context["runtime"].snapshot
-    value = _value(action)
+    value = button_value(action)
     answer = snapshot.matcher.answer_for(value.get("service"), value.get("topic"))
     _reply(body, client, respond, ui.build_answer_blocks(snapshot.knowledge, answer), fallback_text(snapshot, answer))
 
@@ -62,7 +63,7 @@ def open_suggestion(action: dict, body: dict, client: WebClient, respond: Respon
 def show_details(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
     """The long form of an answer or a service summary, in a modal: the message itself stays short."""
     snapshot = context["runtime"].snapshot
-    value = _value(action)
+    value = button_value(action)
     service = snapshot.knowledge.services.get(str(value.get("service", "")))
     if service is not None:
         title = service.name
@@ -86,7 +87,7 @@ def start_quiz(body: dict, client: WebClient, respond: Respond, context: BoltCon
 
 
 def answer_quiz_button(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
-    value = _value(action)
+    value = button_value(action)
     questions = context["runtime"].snapshot.quiz
     try:
         state = QuizState.from_value(value)
@@ -118,5 +119,5 @@ def open_home_service(action: dict, body: dict, client: WebClient, context: Bolt
 
 
 def ask_starter_question(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
-    reply = answer_reply(context["runtime"].snapshot, str(_value(action).get("q", "")))
+    reply = answer_reply(context["runtime"].snapshot, str(button_value(action).get("q", "")))
     _reply(body, client, respond, reply.blocks, reply.text)

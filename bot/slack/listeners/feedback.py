@@ -11,6 +11,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.commands import answer_reply
 from bot.render import blocks as ui
+from bot.slack.listeners.actions import button_value
 from bot.slack.listeners.replies import listen
 from bot.store import Feedback
 
@@ -24,27 +25,19 @@ def register(app: App, lazy: bool) -> None:
     listen(app.view_closed(ui.FEEDBACK_FORM), record_without_reason, lazy=lazy)
 
 
-def _value(action: dict[str, Any]) -> dict[str, Any]:
-    try:
-        value = json.loads(action.get("value") or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def _text(value: object, limit: int = 64) -> str | None:
     return value[:limit] if isinstance(value, str) and value else None
 
 
 def vote_helpful(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
-    value = _value(action)
+    value = button_value(action)
     _record(context, body["user"]["id"], value, helpful=True)
     _thank(client, context, _where(body, value), helpful=True, respond=respond)
 
 
 def ask_what_was_wrong(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
     """The vote is recorded when the form is sent or closed, so it counts once either way."""
-    metadata = json.dumps(_where(body, _value(action)), separators=(",", ":"))
+    metadata = json.dumps(_where(body, button_value(action)), separators=(",", ":"))
     if len(metadata) > METADATA_LIMIT:
         return
     client.views_open(trigger_id=body["trigger_id"], view=ui.build_feedback_modal(metadata))
