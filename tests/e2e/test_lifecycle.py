@@ -139,9 +139,9 @@ def test_a_hung_store_fails_healthz_and_refuses_events_then_recovers(slack, serv
     assert answer.args["thread_ts"] == "1700002000.000001"
 
 
+# PostgreSQL only: a SQLite file the bot has open stays writable to it; the hung-store test covers SQLite
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_read_only_database_fails_healthz_and_refuses_events_then_recovers(slack, servers, database_url, tmp_path):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a SQLite file the bot has open stays writable to it; the hung-store test covers SQLite")
     server = Server(slack, database_url, tmp_path / "server.log", SRM_STORE_TIMEOUT_SECONDS="1")
     servers.append(server.ready())
     admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
