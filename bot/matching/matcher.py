@@ -46,6 +46,7 @@ TIE_MARGIN = 0.3
 TEXT_MATCH_MIN = 1.5  # sum of word rarities; one word unique to an item scores 1
 TEXT_MATCH_MARGIN = 0.5
 TEXT_MATCH_CONFIDENCE = 0.75
+OR_GAP = 3  # "or" compares two services only with at most this many words between them ("rds or the ec2")
 
 
 @dataclass(frozen=True)
@@ -421,10 +422,14 @@ class Matcher:
         and only when the "or" stands between them ("... batch's job, aws's, or both?" compares nothing)."""
         tokens = words(text)
         if not reading.explicit_comparison:
-            subjects = self._subjects(reading, False)
-            starts = sorted(min(h.start for h in reading.services if h.key == k) for k in subjects)
-            between = any(t in self.comparison_cues for t in tokens[starts[0] : starts[-1]]) if starts else False
-            return subjects if between else subjects[:1]
+            subjects = set(self._subjects(reading, False))
+            hits = sorted((h for h in reading.services if h.key in subjects), key=lambda h: h.start)
+            paired: list[str] = []
+            for left, right in pairwise(hits):
+                gap = tokens[left.start + left.length : right.start]
+                if left.key != right.key and len(gap) <= OR_GAP and not self.comparison_cues.isdisjoint(gap):
+                    paired += [left.key, right.key]  # "rds or ec2", "lambda or the fargate"
+            return list(dict.fromkeys(paired)) or [hits[0].key]
         cue = next(i for i, t in enumerate(tokens) if t in self.explicit_cues)
         asking = next((i for i in range(cue, len(tokens)) if tokens[i] in self.asking_words), len(tokens))
         return list(dict.fromkeys(h.key for h in reading.services if h.start < asking))
@@ -441,8 +446,11 @@ class Matcher:
         mark = _LEAD_IN.search(text)
         lead_in = len(words(text[: mark.start()])) if mark else 0
         lead_in = lead_in if lead_in <= start else 0
+        if not self.asking_words.isdisjoint(tokens[:start]):
+            lead_in = start  # "who patches the os, lambda or fargate?": the question comes first, for all
         cuts = [i for i, t in enumerate(tokens) if t in self.comparison_cues and start < i < last_end]
-        asking = next((i for i in range(last_end, len(tokens)) if tokens[i] in self.asking_words), None)
+        after = max(cuts, default=start)  # the asking clause follows the last comparison word
+        asking = next((i for i in range(after, len(tokens)) if tokens[i] in self.asking_words), None)
         end = asking if asking is not None else last_end
         bounds = [lead_in, *cuts, end]
         parts = []

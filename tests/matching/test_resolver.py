@@ -124,6 +124,17 @@ def test_a_service_in_the_asking_clause_is_not_compared(matcher):
     assert [p.service for p in answer.parts] == ["api_gateway", "appsync"]
 
 
+def test_a_question_asked_first_is_shared_by_every_side(matcher):
+    answer = matcher.match("who patches the os, lambda or fargate?")
+    assert [(p.service, p.owner) for p in answer.parts] == [("lambda", "AWS"), ("fargate", "AWS")]
+
+
+def test_or_compares_only_services_it_stands_between(matcher):
+    """ "the API, CLI or CloudFormation" lists ways to create the state machine; it compares nothing."""
+    question = "when a state machine is created with the cli or cloudformation, who lets it send logs to cloudwatch?"
+    assert matcher.match(question).kind != "comparison"
+
+
 def test_a_tool_named_beside_a_service_is_not_a_comparison(matcher):
     answer = matcher.match("who picks the kms key or the default key for our rds instance?")
     assert (answer.kind, answer.service) == ("item", "rds")
