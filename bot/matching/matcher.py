@@ -455,7 +455,7 @@ class Matcher:
         bounds = [lead_in, *cuts, end]
         parts = []
         for key in keys:
-            a, b = next((a, b) for a, b in pairwise(bounds) if a <= first[key] < b)
+            a, b = next(((a, b) for a, b in pairwise(bounds) if a <= first[key] < b), (start, len(tokens)))
             segment = tokens[a + (a in cuts) : b]
             parts.append(" ".join(tokens[:lead_in] + segment + tokens[end:]))
         return parts

@@ -18,8 +18,40 @@ from tests.conftest import KNOWLEDGE_DIR
 
 SLACK_TOKENS = ["<!channel>", "<!here>", "<!everyone>", "<@U0123ABC>", "<#C0123|general>", "<https://evil.example|click>",
                 "```code```", "&amp;", "\u202e", "\u200f", "😀", "\x00", "\x1b[31m"]  # fmt: skip
-WORDS = ["who", "patches", "rds", "s3", "encrypt", "ec2", "guest", "os", "aws", "customer", "?", "lambda", "compare",
-         "list", "quiz", "help", "kms", "keys", "iam"]  # fmt: skip
+WORDS = [
+    "who",
+    "patches",
+    "rds",
+    "s3",
+    "encrypt",
+    "ec2",
+    "guest",
+    "os",
+    "aws",
+    "customer",
+    "?",
+    "lambda",
+    "compare",
+    "list",
+    "quiz",
+    "help",
+    "kms",
+    "keys",
+    "iam",
+    "vs",
+    "or",
+    ":",
+    "-",
+    ",",
+    "versus",
+    "fargate",
+    "both",
+    "whose",
+    "our",
+    "own",
+    "instead",
+    "of",
+]  # fmt: skip  (comparison and side words exercise the splitting)
 
 questions = st.one_of(
     st.text(max_size=300),
