@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from rapidfuzz import fuzz, process
-
 from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
@@ -74,6 +72,7 @@ class Reading:
     unexplained_words: int  # words that are neither filler, a service, a duty nor a cue
     words: frozenset[str]  # stems of the words not naming a service, for matching item texts
     sequence: tuple[str, ...] = ()  # the same stems in question order
+    tokens: tuple[str, ...] = ()  # every word as typed (service names too); hits' positions index it
     layers: tuple[LayerHit, ...] = ()  # layers of the stack the question names, most specific first
     comparison: bool = False  # a comparison word ("vs", "or"); compared only if two subject services are named
     explicit_comparison: bool = False  # "vs", "versus", "compare": every named service is compared
@@ -121,6 +120,7 @@ class Matcher:
             unexplained_words=sum(1 for s in content if s not in index.known_stems),
             words=frozenset(content),
             sequence=tuple(stems),
+            tokens=tuple(tokens),
             layers=tuple(self.layers.named([stem(t) for i, t in enumerate(tokens) if i not in used])),
             comparison=not self.comparison_cues.isdisjoint(tokens),
             explicit_comparison=not self.explicit_cues.isdisjoint(tokens),
@@ -254,7 +254,7 @@ class Matcher:
         """A service known by name only (knowledge/catalog.yaml): never answered from another's card."""
         if reading.other_cloud or (reading.off_topic and not reading.has_cue):
             return None
-        tokens = words(text)
+        tokens = reading.tokens
         hit = named_service(self.catalog, tokens, reading)
         if hit is None:
             return None
@@ -295,7 +295,7 @@ class Matcher:
             reading = replace(reading, services=[])
         if not reading.services:
             return self._without_service(text, reading)
-        if reading.comparison and (reading.topics or reading.layers) and len(self._compared(text, reading)) > 1:
+        if reading.comparison and (reading.topics or reading.layers) and len(self._compared(reading)) > 1:
             return self._compare(text, reading)
         service, rivals, confidence = self._pick_service(reading)
         fixed = self.layers.fixed(reading.layers)
@@ -396,7 +396,7 @@ class Matcher:
     def _compare(self, text: str, reading: Reading) -> Answer:
         """Each subject service answered on its own, in the order asked; one owner only if all agree.
         Words that qualify one side ("self-managed postgres on ec2") go to that side only."""
-        keys = self._compared(text, reading)
+        keys = self._compared(reading)
         parts = []
         for key, part_text in zip(keys, self._comparison_parts(text, reading, keys), strict=True):
             part_reading = self.read(part_text)
@@ -416,11 +416,11 @@ class Matcher:
             parts=tuple(parts),
         )
 
-    def _compared(self, text: str, reading: Reading) -> list[str]:
+    def _compared(self, reading: Reading) -> list[str]:
         """The services a comparison is between: after "vs", every one named before the asking clause
         ("api gateway vs appsync - who sends logs to cloudwatch?" compares two); after "or", the subjects,
         and only when the "or" stands between them ("... batch's job, aws's, or both?" compares nothing)."""
-        tokens = words(text)
+        tokens = reading.tokens
         if not reading.explicit_comparison:
             subjects = set(self._subjects(reading, False))
             hits = sorted((h for h in reading.services if h.key in subjects), key=lambda h: h.start)
@@ -439,7 +439,7 @@ class Matcher:
         words, plus what all sides share: a lead-in set off by a colon or dash ("HA for the db: rds vs
         ec2") and the asking clause after the last service ("rds vs self-managed postgres on ec2: who
         patches the engine?"). Words before the first service with no such mark qualify that service."""
-        tokens = words(text)
+        tokens = list(reading.tokens)
         first = {k: min(h.start for h in reading.services if h.key == k) for k in keys}
         start = min(first.values())
         last_end = max(h.start + h.length for h in reading.services if h.key in first)
@@ -689,13 +689,6 @@ class Matcher:
         spans = ["".join(words_[start:end]) for start in (0, 1) for end in range(start + 1, len(words_) + 1)]
         typo = any(len(span) >= MIN_FUZZY_LENGTH and index.alias_words.nearest(span) for span in (words_[1], spans[1]))
         return typo or any(span in index.aliases or span in index.weak_aliases for span in spans)
-
-    def similar_services(self, name: str, limit: int = 3) -> list[Service]:
-        """Services whose names look most like `name`, for a did-you-mean reply."""
-        aliases = self.index.aliases
-        found = process.extract(compact(name), list(aliases), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=50)
-        keys = dict.fromkeys(aliases[alias] for alias, _score, _i in found)
-        return [self.knowledge.services[k] for k in list(keys)[:limit]]
 
 
 def _has_phrase(tokens: list[str], phrase: tuple[str, ...]) -> bool:
