@@ -17,6 +17,7 @@ from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Layer, Owner, Responsibility, ServiceModel
 from bot.matching.text import stem, words
+from bot.matching.vocabulary import Indexes
 
 Party = Literal["AWS", "Customer"]
 MODELS: tuple[ServiceModel, ...] = ("infrastructure", "container", "abstract")
@@ -129,15 +130,15 @@ class Clauses:
 _CLAUSE_END = re.compile(r"(?<=[.;:])\s+|\s+-\s+")
 
 
-def build_clauses(knowledge: Knowledge, ignored: frozenset[str], labels: Labels) -> Clauses:
+def build_clauses(knowledge: Knowledge, index: Indexes, labels: Labels) -> Clauses:
     """Clauses of every item's texts; an AWS clause that only offers a capability, and a customer
     clause with nothing to do, are left out (they point at neither side)."""
     capability = tuple(_stems(t) for t in knowledge.side_words.capability)
     by_item = {}
     counts: dict[str, int] = defaultdict(int)
     total = 0
-    for service in knowledge.services.values():
-        names = {stem(w) for name in (service.name, *service.aliases) for w in words(name)}
+    for key, service in knowledge.services.items():
+        names = index.name_stems[key]
         for item in service.responsibilities:
             sides = []
             for party, text in (("AWS", item.aws), ("Customer", item.customer)):
@@ -147,7 +148,7 @@ def build_clauses(knowledge: Knowledge, ignored: frozenset[str], labels: Labels)
                     offers = party == "AWS" and any(stems[: len(c)] == c for c in capability)
                     if offers or not labels.has_part(clause):
                         continue
-                    kept = frozenset(stems) - ignored - names
+                    kept = frozenset(stems) - index.text_ignored - names
                     if kept:
                         clauses.append(kept)
                         total += 1

@@ -85,7 +85,7 @@ class Matcher:
         self.index: Indexes = build_indexes(knowledge)
         self.layers: LayerIndex = build_layer_index(knowledge)
         self.labels = Labels.from_vocabulary(knowledge.vocabulary)
-        self.clauses = build_clauses(knowledge, self.index.stopwords.union(*self.index.cues), self.labels)
+        self.clauses = build_clauses(knowledge, self.index, self.labels)
         self.comparison_cues = frozenset(knowledge.vocabulary.comparison_cues)
         self.explicit_cues = frozenset(knowledge.vocabulary.explicit_comparison_cues)
         self.asking_words = frozenset(knowledge.vocabulary.asking_words)

@@ -63,6 +63,9 @@ class Indexes:
     stem_weight: dict[str, float]  # 1 / number of topic families whose phrases use the stem
     model_only_topics: frozenset[str]  # topics only model-wide entries answer (what is the SRM...)
     topic_words: FuzzyWords
+    # words that say nothing about an item's own text (filler, cue words), and per service its names
+    text_ignored: frozenset[str]
+    name_stems: dict[str, frozenset[str]]
     # per service: the stems of each item's own text, and how rare each stem is among its items
     item_stems: dict[str, list[frozenset[str]]]
     item_stem_weight: dict[str, dict[str, float]]
@@ -141,11 +144,12 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
         for text in group:
             for w in words(text):
                 topic_words.add(w)
-    ignored = set(stopwords).union(*cues)
+    ignored = frozenset(stopwords).union(*cues)
+    name_stems: dict[str, frozenset[str]] = {}
     item_stems: dict[str, list[frozenset[str]]] = {}
     item_stem_weight: dict[str, dict[str, float]] = {}
     for key, service in knowledge.services.items():
-        names = {stem(w) for name in (service.name, *service.aliases) for w in words(name)}
+        names = name_stems[key] = frozenset(stem(w) for name in (service.name, *service.aliases) for w in words(name))
         stems_per_item = [
             frozenset(stem(w) for w in words(f"{knowledge.topics[i.topic].label} {i.aws} {i.customer}"))
             - ignored
@@ -174,6 +178,8 @@ def build_indexes(knowledge: Knowledge) -> Indexes:
         stem_weight={s: 1 / len(f) for s, f in families_of_stem.items()},
         model_only_topics=frozenset(knowledge.topics) - used_topics,
         topic_words=topic_words,
+        text_ignored=ignored,
+        name_stems=name_stems,
         item_stems=item_stems,
         item_stem_weight=item_stem_weight,
         known_stems=frozenset(known),
