@@ -210,7 +210,7 @@ def _print_answer(matcher: Matcher, question: str, as_json: bool, full: bool = F
 def _known_service(matcher: Matcher, name: str) -> Service:
     """A curated service by key, name or alias; a service AWS has but we have not curated says so."""
     service = matcher.service_by_name(name)
-    uncurated = matcher.catalog.key_for(name, frozenset(matcher.knowledge.catalog)) if service is None else None
+    uncurated = matcher.catalog.key_for(name) if service is None else None
     if uncurated:
         entry = matcher.knowledge.catalog[uncurated]
         raise CliError(f"{entry.name} ({uncurated}) is not curated yet; security documentation: {entry.security_docs}")

@@ -40,6 +40,7 @@ class CatalogIndex:
     # short names that stand alone, as one word only: "trustedadvisor" yes, "trusted advisor" is a name
     abbreviations: dict[str, str]
     max_words: int
+    keys: frozenset[str] = frozenset()  # every catalog key, which names its service too ("kendra")
 
     def hits(self, tokens: Sequence[str]) -> list[CatalogHit]:
         """Every catalog name in the question, longest first; a word belongs to one name at most."""
@@ -56,10 +57,10 @@ class CatalogIndex:
                     used.update(span)
         return sorted(found, key=lambda h: h.start)
 
-    def key_for(self, name: str, keys: frozenset[str] = frozenset()) -> str | None:
+    def key_for(self, name: str) -> str | None:
         """The catalog key a whole name stands for ("amazon mq", "quicksight", or a key such as
-        "kendra" among `keys`), for `srm service`."""
-        if name.strip().lower() in keys:
+        "kendra"), for `srm service`."""
+        if name.strip().lower() in self.keys:
             return name.strip().lower()
         tokens = words(name)
         found = self.hits(tokens)
@@ -99,7 +100,7 @@ def build_catalog_index(knowledge: Knowledge) -> CatalogIndex:
                 abbreviations.setdefault(compact(short), key)
             for brand in BRANDS:
                 add(f"{brand} {short}", key, True)
-    return CatalogIndex(forms, abbreviations, max_words)
+    return CatalogIndex(forms, abbreviations, max_words, frozenset(knowledge.catalog))
 
 
 def named_service(index: CatalogIndex, tokens: Sequence[str], reading: Reading) -> CatalogHit | None:
