@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
 
-from bot.knowledge.loader import DEFAULT_DIR, Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.knowledge.report import authoring_warnings, coverage, stale_files
 from bot.knowledge.schema import Service
 from bot.matching.matcher import Matcher
@@ -24,7 +24,7 @@ from bot.render.matrix import build_matrix, to_csv, to_markdown
 from bot.render.matrix import to_dict as matrix_to_dict
 from bot.render.text import render_answer, render_service, render_service_list
 from bot.render.views import answer_to_dict
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, knowledge_paths
 from bot.suggestions import similar_services
 
 PROMPT = "srm> "
@@ -111,11 +111,10 @@ def _version() -> str:
 
 
 def _knowledge_paths(args: argparse.Namespace) -> tuple[Path, Path | None]:
-    """What the offline commands need from the environment, and nothing else: a bad Slack or channel
-    setting must not stop `srm ask`."""
-    overlay = getattr(args, "overlay", None) or os.environ.get("SRM_OVERLAY") or None
-    directory = getattr(args, "knowledge", None) or os.environ.get("SRM_KNOWLEDGE_DIR") or DEFAULT_DIR
-    return Path(directory), Path(overlay) if overlay else None
+    """The options where given, else the environment (settings.knowledge_paths)."""
+    directory, overlay = knowledge_paths(os.environ)
+    given_overlay = getattr(args, "overlay", None)
+    return Path(getattr(args, "knowledge", None) or directory), Path(given_overlay) if given_overlay else overlay
 
 
 def main(argv: Sequence[str] | None = None) -> int:

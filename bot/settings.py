@@ -68,7 +68,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        overlay = env.get("SRM_OVERLAY")
+        knowledge_dir, overlay_path = knowledge_paths(env)
         channel_mode = env.get("SRM_CHANNEL_MODE") or "off"
         if channel_mode not in CHANNEL_MODES:
             raise SettingsError(f"SRM_CHANNEL_MODE must be one of {', '.join(CHANNEL_MODES)}, not {channel_mode!r}")
@@ -83,8 +83,8 @@ class Settings:
             raise SettingsError("set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for the OAuth install flow")
         max_backlog = _positive(env.get("SRM_MAX_BACKLOG") or str(DEFAULT_MAX_BACKLOG), "SRM_MAX_BACKLOG")
         return cls(
-            knowledge_dir=Path(env.get("SRM_KNOWLEDGE_DIR") or DEFAULT_DIR),
-            overlay_path=Path(overlay) if overlay else None,
+            knowledge_dir=knowledge_dir,
+            overlay_path=overlay_path,
             bot_token=env.get("SLACK_BOT_TOKEN") or None,
             app_token=env.get("SLACK_APP_TOKEN") or None,
             signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
@@ -135,6 +135,13 @@ def _positive(value: str, name: str) -> int:
 
 def _names(value: str) -> frozenset[str]:
     return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def knowledge_paths(env: Mapping[str, str]) -> tuple[Path, Path | None]:
+    """The knowledge directory and overlay from the environment alone: what offline commands need, so a
+    bad Slack or channel setting never stops `srm ask`."""
+    overlay = env.get("SRM_OVERLAY")
+    return Path(env.get("SRM_KNOWLEDGE_DIR") or DEFAULT_DIR), Path(overlay) if overlay else None
 
 
 def _pairs(value: str, name: str) -> dict[str, str]:
