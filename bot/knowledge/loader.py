@@ -193,9 +193,9 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
     concept_doc, concept_file = _load_doc(reader, root / "model.yaml", _CONCEPTS)
     layer_doc, layer_file = _load_doc(reader, root / "layers.yaml", _LAYERS)
     checks = _load_checks(reader, root / "checks")
-    services, service_docs = _load_services(reader, root / "services")
-
     refs = _References(reader, topics, tools, checks, Labels.from_vocabulary(vocabulary))
+    services, service_docs, service_problems = _load_services(reader, root / "services", refs)
+
     for key, topic in topics.items():
         if topic_doc and topic.broader and topic.broader not in topics:
             reader.report(topic_doc, (key, "broader"), f"unknown topic {topic.broader!r}")
@@ -211,8 +211,7 @@ def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | Non
         for key, layer in layer_file.layers.items():
             refs.check_topic(layer_doc, ("layers", key, "topic"), layer.topic)
             refs.check_tools(layer_doc, ("layers", key, "tools"), layer.tools)
-    for key, doc in service_docs.items():
-        refs.check_service(doc, services[key])
+    reader.problems.extend(service_problems)
     _check_aliases(reader, services, service_docs)
     overlay = _load_overlay(reader, overlay_path or root / OVERLAY_FILE, services, topics, required=bool(overlay_path))
     catalog = _load_catalog(reader, root / CATALOG_FILE, services)
@@ -309,12 +308,18 @@ def _cites_its_own_page(check_id: str, check: Check) -> bool:
     return urlparse(check.url).fragment == check_id.lower().replace(".", "-")
 
 
-def _load_services(reader: _Reader, directory: Path) -> tuple[dict[str, Service], dict[str, _Document]]:
+def _load_services(
+    reader: _Reader, directory: Path, refs: _References
+) -> tuple[dict[str, Service], dict[str, _Document], list[Problem]]:
+    """Each service file checked against the catalogue files as it is read, so its YAML node tree (kept
+    for file:line reports) is dropped at once: only the names part stays, for the alias check. That
+    check's problems are returned, to be listed after the model-wide files' as before."""
     services: dict[str, Service] = {}
     docs: dict[str, _Document] = {}
+    deferred: list[Problem] = []
     if directory.is_dir() and not os.access(directory, os.R_OK | os.X_OK):  # glob would just find nothing
         reader.problems.append(Problem(str(directory.name), 1, "(directory)", "permission denied"))
-        return services, docs
+        return services, docs, deferred
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         reader.problems.append(Problem(str(directory.name), 1, "(directory)", "no service files found"))
@@ -326,8 +331,24 @@ def _load_services(reader: _Reader, directory: Path) -> tuple[dict[str, Service]
             reader.report(doc, ("key",), f"key {service.key!r} must match the file name {path.stem!r}")
             continue
         services[service.key] = service
-        docs[service.key] = doc
-    return services, docs
+        before = len(reader.problems)
+        refs.check_service(doc, service)
+        deferred += reader.problems[before:]
+        del reader.problems[before:]
+        docs[service.key] = _names_only(doc)
+    return services, docs, deferred
+
+
+_NAME_FIELDS = frozenset({"key", "name", "aliases", "weak_aliases"})
+
+
+def _names_only(doc: _Document) -> _Document:
+    """The document with just the fields that name the service: all the alias check reports on."""
+    node = doc.node
+    if isinstance(node, yaml.MappingNode):
+        kept = [(k, v) for k, v in node.value if k.value in _NAME_FIELDS]
+        node = yaml.MappingNode(node.tag, kept, node.start_mark, node.end_mark)
+    return _Document(doc.path, doc.label, None, node)
 
 
 @dataclass
