@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.matching.evaluate import Case, Score, Verdict, load_cases, score, verdict_of
 from bot.matching.matcher import Matcher
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_CUTOFF = 60  # WRatio below this counts as "declined"
@@ -68,7 +69,7 @@ def question_sets() -> dict[str, tuple[list[Case], bool]]:
 
 
 def main() -> None:
-    knowledge = load_knowledge()
+    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
     matcher = Matcher(knowledge)
     base_answer, size = baseline(knowledge)
     given = [Path(p) for p in sys.argv[1:]]

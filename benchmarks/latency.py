@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.knowledge.loader import load_knowledge
 from bot.matching.evaluate import load_cases
 from bot.matching.matcher import Matcher
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 SRM = str(Path(sys.executable).parent / "srm")
@@ -34,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    knowledge = load_knowledge()
+    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
     loaded = time.perf_counter()
     matcher = Matcher(knowledge)
     built = time.perf_counter()

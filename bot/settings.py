@@ -7,8 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.knowledge.loader import DEFAULT_DIR
-
+# An installed wheel carries knowledge/ inside the package (pyproject.toml, force-include); a source
+# checkout or an editable install reads the top-level knowledge/ directly.
+_PACKAGED_KNOWLEDGE_DIR = Path(__file__).resolve().parent / "data" / "knowledge"
+DEFAULT_KNOWLEDGE_DIR = (
+    _PACKAGED_KNOWLEDGE_DIR if _PACKAGED_KNOWLEDGE_DIR.is_dir() else Path(__file__).resolve().parents[1] / "knowledge"
+)
 CHANNEL_MODES = ("off", "questions", "all")
 DEFAULT_DATABASE_URL = "sqlite:///srm-bot.sqlite3"  # a file in the working directory: zero set-up
 LOG_FORMATS = ("json", "text")
@@ -35,7 +39,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    knowledge_dir: Path = DEFAULT_DIR
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     overlay_path: Path | None = None
     bot_token: str | None = field(default=None, repr=False)
     app_token: str | None = field(default=None, repr=False)
@@ -141,7 +145,7 @@ def knowledge_paths(env: Mapping[str, str]) -> tuple[Path, Path | None]:
     """The knowledge directory and overlay from the environment alone: what offline commands need, so a
     bad Slack or channel setting never stops `srm ask`."""
     overlay = env.get("SRM_OVERLAY")
-    return Path(env.get("SRM_KNOWLEDGE_DIR") or DEFAULT_DIR), Path(overlay) if overlay else None
+    return Path(env.get("SRM_KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR), Path(overlay) if overlay else None
 
 
 def _pairs(value: str, name: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Service
-from bot.matching.text import compact
+from bot.knowledge.text import compact
 
 
 def _allowed_edits(length: int) -> int:

@@ -29,10 +29,8 @@ DOMAIN = {"knowledge", "matching", "render", "store", "quiz", "gaps", "settings"
 # Violations issue 15 lists, expected until the restructuring removes them (the test for each fails
 # once it is gone, so the entry is deleted then).
 KNOWN = {
-    ("knowledge", "matching"): "issue 15: knowledge/loader.py imports matching.text (word normalisation)",
     ("knowledge", "heap"): "issue 15: @gc_paused (performance machinery) on the knowledge loader",
     ("matching", "heap"): "issue 15: @gc_paused (performance machinery) on the index builder",
-    ("settings", "knowledge"): "issue 15: settings.py imports the loader for the default knowledge directory",
 }
 
 

@@ -31,12 +31,7 @@ from bot.knowledge.schema import (
     Topic,
     Vocabulary,
 )
-from bot.matching.text import compact, words
-
-# An installed wheel carries knowledge/ inside the package (pyproject.toml, force-include); a source
-# checkout or an editable install reads the top-level knowledge/ directly.
-_PACKAGED_DIR = Path(__file__).resolve().parents[1] / "data" / "knowledge"
-DEFAULT_DIR = _PACKAGED_DIR if _PACKAGED_DIR.is_dir() else Path(__file__).resolve().parents[2] / "knowledge"
+from bot.knowledge.text import compact, words
 
 Loc = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it: same results, several times faster.
@@ -176,7 +171,7 @@ BRANDS = ("aws", "amazon")
 
 
 @gc_paused
-def load_knowledge(directory: Path | str = DEFAULT_DIR, overlay_path: Path | None = None) -> Knowledge:
+def load_knowledge(directory: Path | str, overlay_path: Path | None = None) -> Knowledge:
     """Load and cross-check every file; raise KnowledgeError listing all problems found.
 
     The organisation overlay is `overlay_path` when given, else DIR/overlay.yaml when it exists.

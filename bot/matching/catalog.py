@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from bot.knowledge.loader import BRANDS, Knowledge
 from bot.knowledge.schema import CatalogService, Concept
+from bot.knowledge.text import compact, words
 from bot.matching.answer import Answer
 from bot.matching.layers import LayerIndex
-from bot.matching.text import compact, stem, words
+from bot.matching.text import stem
 
 if TYPE_CHECKING:
     from bot.matching.matcher import Reading

@@ -16,7 +16,8 @@ from typing import Literal
 from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Layer, Owner, Responsibility, ServiceModel
-from bot.matching.text import stem, words
+from bot.knowledge.text import words
+from bot.matching.text import stem
 from bot.matching.vocabulary import Indexes
 
 Party = Literal["AWS", "Customer"]

@@ -10,6 +10,7 @@ from itertools import pairwise
 from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Responsibility, Service
+from bot.knowledge.text import compact, words
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
 from bot.matching.catalog import CatalogIndex, build_catalog_index, general_rule, named_service, uncurated_answer
 from bot.matching.layers import (
@@ -22,7 +23,7 @@ from bot.matching.layers import (
     side_owner,
 )
 from bot.matching.overlay import internal_owner
-from bot.matching.text import clean_question, compact, stem, words
+from bot.matching.text import clean_question, stem
 from bot.matching.vocabulary import MIN_FUZZY_LENGTH, Indexes, build_indexes
 
 HELP_TEXT = (

@@ -1,8 +1,8 @@
-"""Turning a raw chat message into words the matcher can look up."""
+"""Turning a raw chat message into words the matcher can look up: cleaning and stemming (the words
+themselves come from bot.knowledge.text, shared with the loader)."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
@@ -11,11 +11,6 @@ import Stemmer
 MAX_QUESTION_CHARS = 1000
 
 _STEMMER = Stemmer.Stemmer("english")  # PyStemmer: the Snowball English stemmer, in C
-# Slack wraps mentions, channels and links in angle brackets: <@U123>, <#C1|general>, <https://x|label>.
-_SLACK_LABELLED = re.compile(r"<[^<>|]*\|([^<>]*)>")
-_SLACK_MARKUP = re.compile(r"<[^<>]*>")
-_CODE_FENCE = re.compile(r"```.*?```", re.DOTALL)
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def clean_question(text: str) -> tuple[str, bool]:
@@ -27,20 +22,6 @@ def clean_question(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def words(text: str) -> list[str]:
-    """Lower-case ASCII words of a message, with Slack markup and code blocks removed."""
-    text = _CODE_FENCE.sub(" ", text)
-    text = _SLACK_LABELLED.sub(r" \1 ", text)
-    text = _SLACK_MARKUP.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NON_WORD.sub(" ", text.lower()).split()
-
-
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
-
-
-def compact(text: str) -> str:
-    """The form aliases are compared in: lower-case letters and digits only."""
-    return "".join(words(text))

@@ -10,7 +10,8 @@ from rapidfuzz.distance import OSA
 
 from bot.heap import gc_paused
 from bot.knowledge.loader import Knowledge
-from bot.matching.text import compact, stem, words
+from bot.knowledge.text import compact, words
+from bot.matching.text import stem
 
 MIN_FUZZY_LENGTH = 5  # shorter words are too easily another word one typo away
 NEAREST_CACHE_SIZE = 50_000
