@@ -24,6 +24,8 @@ from bot.render.matrix import build_matrix, to_csv, to_markdown
 from bot.render.matrix import to_dict as matrix_to_dict
 from bot.render.text import render_answer, render_service, render_service_list
 from bot.render.views import answer_to_dict
+from bot.runtime.heap import gc_paused
+from bot.runtime.snapshot import Snapshot
 from bot.settings import Settings, SettingsError, knowledge_paths
 from bot.suggestions import similar_services
 
@@ -129,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if command == "gaps":
                 return _gaps(settings.database_url, args.since, args.json)
             return _serve(replace(settings, knowledge_dir=directory, overlay_path=overlay), args)
-        matcher = Matcher(_load(directory, overlay))
+        matcher = _load(directory, overlay).matcher
         if command == "ask":
             return _ask(matcher, args)
         if command == "service":
@@ -149,9 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
-def _load(directory: Path, overlay: Path | None) -> Knowledge:
+def _load(directory: Path, overlay: Path | None) -> Snapshot:
     try:
-        return load_knowledge(directory, overlay)
+        return Snapshot.load(directory, overlay)
     except KnowledgeError as exc:
         first = exc.problems[0]
         more = f" (and {len(exc.problems) - 1} more; run 'srm validate {directory}')" if len(exc.problems) > 1 else ""
@@ -160,7 +162,8 @@ def _load(directory: Path, overlay: Path | None) -> Knowledge:
 
 def _validate(directory: Path, overlay: Path | None, strict: bool, stale_days: int | None = None) -> int:
     try:
-        knowledge = load_knowledge(directory, overlay)
+        with gc_paused():  # as Snapshot.load does: nearly everything loaded lives on
+            knowledge = load_knowledge(directory, overlay)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem)
@@ -344,24 +347,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     nothing_set = not (settings.bot_token or settings.oauth or settings.app_token or settings.signing_secret)
     if nothing_set and not args.http and sys.stdin.isatty() and sys.stdout.isatty():
         print(CONNECT_HINT, file=sys.stderr)  # a person trying it out: the console, not an error
-        return run_console(Matcher(_load(settings.knowledge_dir, settings.overlay_path)), sys.stdin, sys.stdout)
+        return run_console(_load(settings.knowledge_dir, settings.overlay_path).matcher, sys.stdin, sys.stdout)
     missing = missing_credentials(settings, http)
     if missing:
         # A container with a missing secret must fail, not "complete" by running a console on no terminal.
         mode = "HTTP mode" if http else "Socket Mode"
         raise CliError(f"{mode} needs {' and '.join(missing)} (not set); see README, Run modes")
-    knowledge = _load(settings.knowledge_dir, settings.overlay_path)  # one clear line before connecting
+    snapshot = _load(settings.knowledge_dir, settings.overlay_path)  # one clear line before connecting
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError
 
     from bot.logs import configure_logging
-    from bot.runtime import Snapshot
     from bot.serve import serve_http, serve_socket_mode
     from bot.store import StoreError
 
     configure_logging(settings.log_format)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines per start, never news
-    snapshot = Snapshot.of(knowledge)
     try:
         if http:
             serve_http(settings, snapshot, args.host, _port(args.port))

@@ -12,7 +12,7 @@ from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
 from bot.render.matrix import build_matrix
 from bot.render.views import brief
-from bot.runtime import Snapshot
+from bot.runtime.snapshot import Snapshot
 from bot.suggestions import similar_services
 
 REPLY_CACHE_SIZE = 4096

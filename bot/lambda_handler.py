@@ -11,9 +11,9 @@ from typing import Any
 
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
-from bot.heap import freeze_heap
 from bot.logs import configure_logging
-from bot.runtime import Runtime
+from bot.runtime.heap import freeze_heap
+from bot.runtime.state import Runtime
 from bot.settings import Settings
 from bot.slack.app import create_app
 from bot.store.sql import open_store

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import watchfiles
 
-from bot.runtime import Runtime
+from bot.runtime.state import Runtime
 
 log = logging.getLogger(__name__)
 

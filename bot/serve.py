@@ -22,9 +22,10 @@ from starlette.applications import Starlette
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from bot.healthcheck import CONNECTION_FILE
-from bot.heap import freeze_heap, limit_malloc_arenas
 from bot.reload import install_sighup, watch_knowledge
-from bot.runtime import RECOVERED, Runtime, Snapshot
+from bot.runtime.heap import freeze_heap, limit_malloc_arenas
+from bot.runtime.snapshot import Snapshot
+from bot.runtime.state import RECOVERED, Runtime
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.store import StoreError

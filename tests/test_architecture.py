@@ -28,10 +28,7 @@ DOMAIN = {"knowledge", "matching", "render", "store", "quiz", "gaps", "settings"
 
 # Violations issue 15 lists, expected until the restructuring removes them (the test for each fails
 # once it is gone, so the entry is deleted then).
-KNOWN = {
-    ("knowledge", "heap"): "issue 15: @gc_paused (performance machinery) on the knowledge loader",
-    ("matching", "heap"): "issue 15: @gc_paused (performance machinery) on the index builder",
-}
+KNOWN = {}
 
 
 def part_of(module: str) -> str:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.commands import USAGE_FALLBACK, answer_reply, srm_command
-from bot.runtime import Snapshot
+from bot.runtime.snapshot import Snapshot
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from bot.reload import watch_knowledge
-from bot.runtime import Runtime
+from bot.runtime.state import Runtime
 from tests.support.fake_slack import FakeSlack, settle
 from tests.support.local_server import free_port
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, command_body, post, status

@@ -13,7 +13,6 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.heap import gc_paused
 from bot.knowledge.labels import Labels
 from bot.knowledge.schema import (
     CatalogFile,
@@ -170,7 +169,6 @@ CATALOG_FILE = "catalog.yaml"
 BRANDS = ("aws", "amazon")
 
 
-@gc_paused
 def load_knowledge(directory: Path | str, overlay_path: Path | None = None) -> Knowledge:
     """Load and cross-check every file; raise KnowledgeError listing all problems found.
 

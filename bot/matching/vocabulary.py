@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.heap import gc_paused
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.text import compact, words
 from bot.matching.text import stem
@@ -83,7 +82,6 @@ def _stems(phrase: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(phrase))
 
 
-@gc_paused
 def build_indexes(knowledge: Knowledge) -> Indexes:
     vocabulary = knowledge.vocabulary
     stopwords = frozenset(stem(w) for phrase in vocabulary.stopwords for w in words(phrase))

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.metrics import CountingRetryHandler
-from bot.runtime import Runtime
+from bot.runtime.state import Runtime
 from bot.settings import Settings
 from bot.slack import listeners, middleware
 from bot.slack.installations import InstallationCache

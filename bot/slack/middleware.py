@@ -20,7 +20,7 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot import metrics
 from bot.logs import REQUEST_ID, RejectionLog
-from bot.runtime import SIGNATURE, Runtime
+from bot.runtime.state import SIGNATURE, Runtime
 from bot.settings import Settings
 from bot.store import StoreUnavailable
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import pytest
 import uvicorn
 
-from bot.runtime import Runtime
+from bot.runtime.state import Runtime
 from bot.settings import Settings
 from bot.slack.app import create_app
 from bot.store.sql import SqlStore

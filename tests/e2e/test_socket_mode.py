@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
-from bot.runtime import Runtime
+from bot.runtime.state import Runtime
 from bot.serve import socket_mode_handler
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE_DIR

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.runtime import Runtime
+from bot.runtime.state import Runtime
 from bot.serve import socket_mode_handler, watch_connection
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE_DIR

@@ -13,7 +13,7 @@ from bot.commands import srm_command
 from bot.render import blocks as ui
 from bot.render.text import render_answer
 from bot.render.views import answer_to_dict
-from bot.runtime import Snapshot
+from bot.runtime.snapshot import Snapshot
 from tests.conftest import KNOWLEDGE_DIR
 
 SLACK_TOKENS = ["<!channel>", "<!here>", "<!everyone>", "<@U0123ABC>", "<#C0123|general>", "<https://evil.example|click>",

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot import metrics
 from bot.commands import Reply, answer_reply
 from bot.gaps import gap_record
-from bot.runtime import Runtime
+from bot.runtime.state import Runtime
 
 Work = Callable[..., None]
 SHED_WARNING_SECONDS = 10.0

@@ -13,7 +13,8 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.knowledge.loader import Knowledge
-from bot.runtime import Runtime, Snapshot
+from bot.runtime.snapshot import Snapshot
+from bot.runtime.state import Runtime
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE_DIR
 

@@ -11,7 +11,7 @@ from unittest.mock import Mock
 import pytest
 
 from bot.commands import answer_reply
-from bot.runtime import Runtime
+from bot.runtime.state import Runtime
 from bot.slack.listeners.replies import ack_only, listen, note_question, reply_in_thread, strip_mentions
 
 

@@ -11,15 +11,13 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot import metrics
-from bot.heap import freeze_heap
-from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
-from bot.matching.matcher import Matcher
-from bot.quiz import QuizQuestion, quiz_questions
+from bot.knowledge.loader import KnowledgeError
+from bot.runtime.heap import freeze_heap
+from bot.runtime.snapshot import Snapshot
 from bot.settings import DEFAULT_MAX_BACKLOG, DEFAULT_WORK_LEASE_SECONDS
 from bot.store import QuestionRecord, SeenKeys, StoreUnavailable
 from bot.store.batch import Batcher
@@ -34,25 +32,6 @@ WORKER_THREADS = 8  # Web API calls after the ack; Slack rate limits make more p
 RECOVERED = "recovered_work"  # the request context key of work taken up again from the store
 STORE_FAILED = "store_failed"  # set in the request context when its work could not be recorded
 SIGNATURE = "signature:"  # the prefix of a request signature's claim (bot.slack.middleware)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything derived from one load of knowledge/, replaced as a unit so readers never see a mix."""
-
-    knowledge: Knowledge
-    matcher: Matcher
-    quiz: list[QuizQuestion]
-    # Replies depend only on the question and this snapshot, so they are computed once per snapshot.
-    replies: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def load(cls, directory: Path, overlay_path: Path | None = None) -> Snapshot:
-        return cls.of(load_knowledge(directory, overlay_path))
-
-    @classmethod
-    def of(cls, knowledge: Knowledge) -> Snapshot:
-        return cls(knowledge, Matcher(knowledge), quiz_questions(knowledge))
 
 
 IN_MEMORY = "sqlite://"  # the store when none is given (tests, one-off runs): nothing written to disk

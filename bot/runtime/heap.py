@@ -3,35 +3,28 @@ and alive until replaced), and how many malloc arenas the worker threads may spr
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import functools
 import gc
 import os
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Iterator
 
 M_ARENA_MAX = -8  # glibc's mallopt() parameter, as set by the MALLOC_ARENA_MAX environment variable
 SERVER_ARENAS = 2
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
-def gc_paused(build: Callable[P, R]) -> Callable[P, R]:
-    """Run `build` with the cyclic collector off: loading knowledge allocates hundreds of thousands of
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic collector off while a block runs: loading knowledge allocates hundreds of thousands of
     objects that nearly all live on, and a collection every 700 allocations walked them again and again
     (a third of the load's time). Reference counting still frees garbage meanwhile."""
-
-    @functools.wraps(build)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return build(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def freeze_heap(*, collect_first: bool = False) -> None:

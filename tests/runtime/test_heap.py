@@ -7,20 +7,16 @@ import platform
 
 import pytest
 
-from bot.heap import gc_paused, limit_malloc_arenas
+from bot.runtime.heap import gc_paused, limit_malloc_arenas
 
 
 def test_the_collector_is_paused_during_a_build_and_restored_after_it_fails():
     seen: list[bool] = []
 
-    @gc_paused
-    def build() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
         seen.append(gc.isenabled())
         raise ValueError("broken knowledge")
-
-    assert gc.isenabled()
-    with pytest.raises(ValueError):
-        build()
     assert seen == [False]
     assert gc.isenabled()
 
