@@ -1,6 +1,6 @@
 """Accuracy on the question sets: srm's matcher vs a generic fuzzy-retrieval baseline.
 
-Run: .venv/bin/python benchmarks/accuracy.py [QUESTION_FILES...]
+Run: .venv/bin/python -m benchmarks.accuracy [QUESTION_FILES...]
 Prints owner right, answered with a WRONG owner, service, category and off-topic declines for the truth
 set's development and locked parts and the older sets, with failures for the parts one may tune on;
 asserts nothing.
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from benchmarks.evaluate import Case, Score, Verdict, load_cases, score, verdict_of
 from bot.knowledge.loader import Knowledge, load_knowledge
-from bot.matching.evaluate import Case, Score, Verdict, load_cases, score, verdict_of
 from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 

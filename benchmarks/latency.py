@@ -1,6 +1,6 @@
 """Latency of the matcher and the CLI: per-question p50/p99, index build, start-up, peak RSS.
 
-Run: .venv/bin/python benchmarks/latency.py [--rounds N]
+Run: .venv/bin/python -m benchmarks.latency [--rounds N]
 Prints figures; asserts nothing. Targets: p99 <= 1 ms per question, `srm ask` start to answer <= 1.5 s.
 """
 
@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.evaluate import load_cases
 from bot.knowledge.loader import load_knowledge
-from bot.matching.evaluate import load_cases
 from bot.matching.matcher import Matcher
 from bot.runtime.heap import gc_paused
 from bot.settings import DEFAULT_KNOWLEDGE_DIR

@@ -13,7 +13,7 @@ latency and errors, the median of each server's bursts, the median of the per-ro
 srm-bot burst over the bare app's burst right after it, so drift cancels), start-up time to the first
 answer (median of several starts) and peak RSS. Bounded in count and time; asserts nothing.
 
-Run: .venv/bin/python benchmarks/load.py [--rate 500] [--duration 30] [--concurrency 8] [--burst 3] [--rounds 7]
+Run: .venv/bin/python -m benchmarks.load [--rate 500] [--duration 30] [--concurrency 8] [--burst 3] [--rounds 7]
 """
 
 from __future__ import annotations
@@ -37,13 +37,12 @@ from urllib.parse import urlencode
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bot.store.sql import open_store
+from tests.support.fake_slack import FakeSlack
+from tests.support.local_server import free_port
+from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, signature
 
-from bot.store.sql import open_store  # noqa: E402
-from tests.support.fake_slack import FakeSlack  # noqa: E402
-from tests.support.local_server import free_port  # noqa: E402
-from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, signature  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SRM = str(Path(sys.executable).parent / "srm")
 PHASES = {  # closed-loop figures: key -> label

@@ -39,21 +39,22 @@ class Rejected(Exception):
 
 
 def create_web_app(
-    app: App, runtime: Runtime | None = None, on_startup: Callable[[], None] | None = None,
+    app: App, runtime: Runtime, on_startup: Callable[[], None] | None = None,
     on_shutdown: Callable[[], None] | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> Starlette:  # fmt: skip
-    """The ASGI app uvicorn serves; without a runtime (a bare Bolt app) /healthz reports only 'ok'.
-    `on_startup` runs as the server starts (before it listens), and must not block; `on_shutdown` runs
-    once the server has stopped accepting requests."""
+    """The ASGI app uvicorn serves. `on_startup` runs as the server starts (before it listens), and must
+    not block; `on_shutdown` runs once the server has stopped accepting requests."""
     # The app's own secret (Bolt keeps it private): the same check as Bolt's, made before Bolt parses.
     secret = getattr(app, "_signing_secret", None)
-    verifier = SignatureVerifier(secret) if secret else None
+    if not secret:
+        raise ValueError("the HTTP front needs the app's signing secret (SLACK_SIGNING_SECRET)")
+    verifier = SignatureVerifier(secret)
     rejections = RejectionLog(log)
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         try:
-            if runtime is not None and (refusal := runtime.refusal()):
+            if refusal := runtime.refusal():
                 raise Rejected(503, refusal)
             raw = await _read_capped(request, max_body_bytes)
             bolt_request = _verified(request, raw, verifier)
@@ -61,9 +62,9 @@ def create_web_app(
             metrics.REJECTED.labels(reason=rejected.reason).inc()
             rejections.note(rejected.reason)
             return PlainTextResponse(rejected.reason, status_code=rejected.status)
-        if runtime is None or ("command" in bolt_request.body and not runtime.reads_store_per_request):
+        if "command" in bolt_request.body and not runtime.reads_store_per_request:
             # On the event loop: a slash command's reply is computed in the ack, touching no database
-            # (a thread hop would only cost time). So does the bare app of benchmarks/load.py.
+            # (a thread hop would only cost time).
             response = app.dispatch(bolt_request)
         else:
             # On a thread: the replay guard and the record of acked work use the database, which must
@@ -71,13 +72,10 @@ def create_web_app(
             response = await run_in_threadpool(app.dispatch, bolt_request)
         if bolt_request.context.get(STORE_FAILED):  # its work could not be recorded: not acked after all
             return PlainTextResponse("store unavailable; Slack will retry", status_code=503)
-        if runtime is not None:  # the bare app measured beside srm-bot does no work, not even this
-            metrics.observe_request(bolt_request.body, time.perf_counter() - started)
+        metrics.observe_request(bolt_request.body, time.perf_counter() - started)
         return to_starlette_response(response)
 
     async def healthz(_request: Request) -> Response:
-        if runtime is None:
-            return JSONResponse({"status": "ok", "services": None})
         services = len(runtime.snapshot.knowledge.services)
         problem = runtime.readiness()
         if problem:  # not ready (store opening), store failing, or draining: take no traffic
@@ -129,21 +127,18 @@ async def _read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _verified(request: Request, raw: bytes, verifier: SignatureVerifier | None) -> BoltRequest:
+def _verified(request: Request, raw: bytes, verifier: SignatureVerifier) -> BoltRequest:
     """Bolt's request for a body whose signature and timestamp hold, and which parses into a payload."""
     timestamp = request.headers.get("x-slack-request-timestamp", "")
     signature = request.headers.get("x-slack-signature", "")
-    if verifier is not None:
-        if not timestamp.isdigit() or not signature.startswith("v0="):
-            raise Rejected(401, "unsigned")
-        try:
-            body = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Rejected(400, "malformed") from None
-        if not verifier.is_valid(body, timestamp, signature):
-            raise Rejected(401, "bad_signature")
-    else:  # the bare Bolt app of benchmarks/load.py: Bolt checks it
-        body = raw.decode("utf-8", errors="replace")
+    if not timestamp.isdigit() or not signature.startswith("v0="):
+        raise Rejected(401, "unsigned")
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Rejected(400, "malformed") from None
+    if not verifier.is_valid(body, timestamp, signature):
+        raise Rejected(401, "bad_signature")
     try:
         bolt_request = BoltRequest(body=body, query=request.query_params, headers=request.headers)  # type: ignore[arg-type]
     except Exception:  # not JSON, or JSON that is not an object ('null', '[]'): Bolt cannot read it

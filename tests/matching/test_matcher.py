@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.matching import evaluate
-from bot.matching.evaluate import Verdict, load_cases, part_of, score
+from benchmarks import evaluate
+from benchmarks.evaluate import Verdict, load_cases, part_of, score
 from tests.conftest import DATA
 
 QUESTION_FILES = sorted((DATA / "questions").glob("*.yaml"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.matching.evaluate import load_cases
+from benchmarks.evaluate import load_cases
 from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
