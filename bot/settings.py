@@ -14,6 +14,9 @@ DEFAULT_KNOWLEDGE_DIR = (
     _PACKAGED_KNOWLEDGE_DIR if _PACKAGED_KNOWLEDGE_DIR.is_dir() else Path(__file__).resolve().parents[1] / "knowledge"
 )
 CHANNEL_MODES = ("off", "questions", "all")
+# An answer at least this confident is posted unasked in a channel and shown without "did you mean";
+# below it, it counts as answered badly in the gap report.
+ANSWER_THRESHOLD = 0.8
 DEFAULT_DATABASE_URL = "sqlite:///srm-bot.sqlite3"  # a file in the working directory: zero set-up
 LOG_FORMATS = ("json", "text")
 # Work queued or running after the ack, beyond which new Slack work is refused for Slack to re-deliver
@@ -49,7 +52,7 @@ class Settings:
     channel_modes: Mapping[str, str] = field(default_factory=dict)
     onboarding_channels: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()
-    answer_threshold: float = 0.8
+    answer_threshold: float = ANSWER_THRESHOLD
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     store_questions: bool = False  # keep the text of unanswered questions, not only a hash
     client_id: str | None = None  # with client_secret: OAuth install flow for many workspaces

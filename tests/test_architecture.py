@@ -17,7 +17,7 @@ BOT = Path(__file__).resolve().parents[1] / "bot"
 ALLOWED = {
     "knowledge": {"knowledge"},
     "matching": {"knowledge", "matching"},
-    "render": {"knowledge", "matching", "render", "gaps", "quiz"},
+    "render": {"knowledge", "matching", "render", "gaps", "quiz", "settings"},
     "store": {"store"},
     "settings": set(),  # settings owns every default: it reads the environment and imports no other part
 }

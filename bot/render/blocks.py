@@ -26,6 +26,7 @@ from bot.render.views import (
     summarize_service,
     uncurated_title,
 )
+from bot.settings import ANSWER_THRESHOLD
 
 Block = dict[str, Any]
 
@@ -44,7 +45,6 @@ OWNER_BADGES = {
     "Customer": ":large_blue_circle: Customer",
     "Shared": ":large_purple_circle: Shared",
 }
-LOW_CONFIDENCE = 0.8
 
 # action ids, shared with the listeners that handle them
 SHARE = "share_in_channel"
@@ -144,7 +144,7 @@ def build_answer_blocks(knowledge: Knowledge, answer: Answer, *, share: bool = F
         blocks = [*_uncurated_blocks(knowledge, answer), _feedback(answer)]
     else:
         blocks = _brief_blocks(knowledge, answer)
-        if answer.confidence < LOW_CONFIDENCE and answer.suggestions:
+        if answer.confidence < ANSWER_THRESHOLD and answer.suggestions:
             blocks += _suggestion_buttons("Not what you asked? Did you mean…", answer.suggestions)
         blocks.append(_feedback(answer, details=True))
     if answer.truncated and answer.message and answer.kind not in ("help", "decline"):

@@ -22,6 +22,7 @@ from bot.render.views import (
     summarize_service,
     uncurated_title,
 )
+from bot.settings import ANSWER_THRESHOLD
 
 WIDTH = 100
 
@@ -107,7 +108,7 @@ def _render_brief(knowledge: Knowledge, answer: Answer) -> str:
     if answer.sources:
         more = len(answer.sources) - 1
         lines.append(_field("Source:", answer.sources[0] + (f" (+{more} more)" if more else "")))
-    if answer.confidence < 0.8 and answer.suggestions:
+    if answer.confidence < ANSWER_THRESHOLD and answer.suggestions:
         lines.append("Did you mean: " + "; ".join(s.label for s in answer.suggestions))
     return "\n".join(lines)
 
@@ -142,7 +143,7 @@ def _render_full(knowledge: Knowledge, answer: Answer) -> str:
     if checks:
         lines.append(_field("Verify:", ", ".join(f"{cid} ({c.title})" for cid, c in checks)))
     lines.extend(_field("Source:", url) for url in answer.sources)
-    if answer.confidence < 0.8 and answer.suggestions:
+    if answer.confidence < ANSWER_THRESHOLD and answer.suggestions:
         lines.append("Did you mean: " + "; ".join(s.label for s in answer.suggestions))
     return "\n".join(lines)
 

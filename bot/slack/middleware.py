@@ -22,6 +22,7 @@ from bot import metrics
 from bot.logs import REQUEST_ID, RejectionLog
 from bot.runtime.state import SIGNATURE, Runtime
 from bot.settings import Settings
+from bot.slack.context import RUNTIME, SETTINGS
 from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,8 @@ class EveryRequest(Middleware):
         self.rejections = RejectionLog(log)
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        req.context["settings"] = self.settings
-        req.context["runtime"] = self.runtime
+        req.context[SETTINGS] = self.settings
+        req.context[RUNTIME] = self.runtime
         if req.context.response_url and req.context.client is not None:
             req.context["respond"] = RetryingRespond(req.context.response_url, req.context.client)
         REQUEST_ID.set(request_id(req.body))

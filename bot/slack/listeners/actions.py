@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.commands import answer_reply, fallback_text
 from bot.quiz import QuizState, answer_quiz, new_quiz, question_at
 from bot.render import blocks as ui
+from bot.slack.context import runtime_of
 from bot.slack.listeners.replies import Work, listen
 from bot.store import QuizScore
 
@@ -49,12 +50,12 @@ def _reply(body: dict, client: WebClient, respond: Respond, blocks: list, text: 
 
 
 def share_in_channel(action: dict, respond: Respond, context: BoltContext) -> None:
-    reply = answer_reply(context["runtime"].snapshot, str(button_value(action).get("q", "")))
+    reply = answer_reply(runtime_of(context).snapshot, str(button_value(action).get("q", "")))
     respond(blocks=reply.blocks, text=reply.text, response_type="in_channel", replace_original=False)
 
 
 def open_suggestion(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
-    snapshot = context["runtime"].snapshot
+    snapshot = runtime_of(context).snapshot
     value = button_value(action)
     answer = snapshot.matcher.answer_for(value.get("service"), value.get("topic"))
     _reply(body, client, respond, ui.build_answer_blocks(snapshot.knowledge, answer), fallback_text(snapshot, answer))
@@ -62,7 +63,7 @@ def open_suggestion(action: dict, body: dict, client: WebClient, respond: Respon
 
 def show_details(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
     """The long form of an answer or a service summary, in a modal: the message itself stays short."""
-    snapshot = context["runtime"].snapshot
+    snapshot = runtime_of(context).snapshot
     value = button_value(action)
     service = snapshot.knowledge.services.get(str(value.get("service", "")))
     if service is not None:
@@ -79,7 +80,7 @@ def show_details(action: dict, body: dict, client: WebClient, context: BoltConte
 
 
 def start_quiz(body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
-    questions = context["runtime"].snapshot.quiz
+    questions = runtime_of(context).snapshot.quiz
     state = new_quiz(questions)
     first = question_at(questions, state)
     if first is not None:
@@ -88,7 +89,7 @@ def start_quiz(body: dict, client: WebClient, respond: Respond, context: BoltCon
 
 def answer_quiz_button(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
     value = button_value(action)
-    questions = context["runtime"].snapshot.quiz
+    questions = runtime_of(context).snapshot.quiz
     try:
         state = QuizState.from_value(value)
     except (KeyError, TypeError, ValueError):
@@ -105,7 +106,7 @@ def answer_quiz_button(action: dict, body: dict, client: WebClient, respond: Res
 
 def _record_score(user: str, state: QuizState, context: BoltContext) -> tuple[int, int] | None:
     """Keep a finished quiz's score (once, even if the last button is clicked again); the best so far."""
-    store = context["runtime"].store
+    store = runtime_of(context).store
     if store.claim(f"quiz:{context.team_id}:{user}:{state.seed}"):
         store.record_quiz_score(QuizScore(user, state.score, state.total, context.team_id))
     best = store.best_quiz_score(user)
@@ -113,11 +114,11 @@ def _record_score(user: str, state: QuizState, context: BoltContext) -> tuple[in
 
 
 def open_home_service(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
-    knowledge = context["runtime"].snapshot.knowledge
+    knowledge = runtime_of(context).snapshot.knowledge
     key = (action.get("selected_option") or {}).get("value", "")
     client.views_publish(user_id=body["user"]["id"], view=ui.build_home_view(knowledge, knowledge.services.get(key)))
 
 
 def ask_starter_question(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
-    reply = answer_reply(context["runtime"].snapshot, str(button_value(action).get("q", "")))
+    reply = answer_reply(runtime_of(context).snapshot, str(button_value(action).get("q", "")))
     _reply(body, client, respond, reply.blocks, reply.text)

@@ -7,6 +7,7 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from bot.commands import srm_command
 from bot.gaps import build_report, parse_since
 from bot.render.blocks import build_gaps_blocks
+from bot.slack.context import runtime_of, settings_of
 from bot.slack.listeners.replies import note_question
 from bot.store import utc_now
 
@@ -34,7 +35,7 @@ def handle_srm(ack: Ack, command: dict, respond: Respond, context: BoltContext) 
     if text.strip().lower() == GAPS:
         send_gap_report(ack, command, respond, context)
         return None
-    reply = srm_command(context["runtime"].snapshot, text)
+    reply = srm_command(runtime_of(context).snapshot, text)
     note_question(context, "slash", reply)
     return BoltResponse(status=200, body=reply.ephemeral_json)
 
@@ -42,7 +43,7 @@ def handle_srm(ack: Ack, command: dict, respond: Respond, context: BoltContext) 
 def send_gap_report(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> None:
     """Ack, then build the report on a worker thread."""
     if acknowledge_gap_report(ack, command, context):
-        context["runtime"].run_later(post_gap_report, {"command": command, "respond": respond, "context": context})
+        runtime_of(context).run_later(post_gap_report, {"command": command, "respond": respond, "context": context})
 
 
 def acknowledge_gap_report(ack: Ack, command: dict, context: BoltContext) -> bool:
@@ -58,9 +59,9 @@ def post_gap_report(command: dict, respond: Respond, context: BoltContext) -> No
     """After the ack, off the request path: it reads the database."""
     if not _is_admin(command, context):
         return
-    report = build_report(context["runtime"].store, parse_since(GAPS_WINDOW, utc_now()))
+    report = build_report(runtime_of(context).store, parse_since(GAPS_WINDOW, utc_now()))
     respond(blocks=build_gaps_blocks(report), text="Knowledge-gap report", response_type="ephemeral")
 
 
 def _is_admin(command: dict, context: BoltContext) -> bool:
-    return command.get("user_id") in context["settings"].admins
+    return command.get("user_id") in settings_of(context).admins

@@ -6,6 +6,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.render.blocks import build_home_view, build_welcome_blocks
+from bot.slack.context import runtime_of, settings_of
 from bot.slack.listeners.replies import listen, reply_in_thread
 
 
@@ -22,13 +23,13 @@ def answer_mention(event: dict, client: WebClient, context: BoltContext) -> None
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
     if event.get("tab", "home") != "home":
         return
-    client.views_publish(user_id=event["user"], view=build_home_view(context["runtime"].snapshot.knowledge))
+    client.views_publish(user_id=event["user"], view=build_home_view(runtime_of(context).snapshot.knowledge))
 
 
 def welcome_member(event: dict, client: WebClient, context: BoltContext) -> None:
-    if event.get("channel") not in context["settings"].onboarding_channels:
+    if event.get("channel") not in settings_of(context).onboarding_channels:
         return
-    starters = list(context["runtime"].snapshot.knowledge.vocabulary.starter_questions)
+    starters = list(runtime_of(context).snapshot.knowledge.vocabulary.starter_questions)
     client.chat_postEphemeral(
         channel=event["channel"], user=event["user"], blocks=build_welcome_blocks(starters),
         text="Welcome! Ask me who secures what on AWS.",

@@ -11,6 +11,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.commands import answer_reply
 from bot.render import blocks as ui
+from bot.slack.context import runtime_of
 from bot.slack.listeners.actions import button_value
 from bot.slack.listeners.replies import listen
 from bot.store import Feedback
@@ -84,7 +85,7 @@ def _where(body: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
 
 def _record(context: BoltContext, user: str, where: dict[str, Any], *, helpful: bool, **why: str | None) -> None:
     feedback = Feedback(user, _text(where.get("service")), _text(where.get("topic")), helpful, context.team_id, **why)
-    context["runtime"].store.record_feedback(feedback)
+    runtime_of(context).store.record_feedback(feedback)
 
 
 def _thank(
@@ -94,7 +95,7 @@ def _thank(
     question = where.get("q")
     if not isinstance(question, str):
         return
-    reply = answer_reply(context["runtime"].snapshot, question, share=bool(where.get("ephemeral")))
+    reply = answer_reply(runtime_of(context).snapshot, question, share=bool(where.get("ephemeral")))
     blocks = ui.build_voted_blocks(reply.blocks, helpful)
     if not where.get("ephemeral") and where.get("channel") and where.get("ts"):
         client.chat_update(channel=where["channel"], ts=where["ts"], blocks=blocks, text=reply.text)

@@ -8,6 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import answer_reply
+from bot.slack.context import runtime_of, settings_of
 from bot.slack.listeners.replies import listen, reply_in_thread, strip_mentions
 
 QUESTION = re.compile(r"\?\s*$|^\s*(who|whose|what|which|does|do|is|are|should|must|can|how)\b", re.IGNORECASE)
@@ -24,7 +25,7 @@ def looks_like_question(text: str) -> bool:
 def answer_message(event: dict, client: WebClient, context: BoltContext) -> None:
     if event.get("subtype") or event.get("bot_id") or not event.get("user"):
         return  # edits, joins, bot posts (ours included) are never answered
-    runtime, settings = context["runtime"], context["settings"]
+    runtime, settings = runtime_of(context), settings_of(context)
     text = event.get("text") or ""
     if event.get("channel_type") == "im":
         reply_in_thread(client, context, event, "dm")

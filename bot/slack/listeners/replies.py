@@ -16,6 +16,7 @@ from bot import metrics
 from bot.commands import Reply, answer_reply
 from bot.gaps import gap_record
 from bot.runtime.state import Runtime
+from bot.slack.context import runtime_of, settings_of
 
 Work = Callable[..., None]
 SHED_WARNING_SECONDS = 10.0
@@ -46,7 +47,7 @@ def listen(register: Callable[..., Any], work: Work, *, lazy: bool, once_per_eve
         ack: Ack, body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
         respond: Respond, context: BoltContext,
     ) -> BoltResponse | None:  # fmt: skip
-        runtime: Runtime = context["runtime"]
+        runtime = runtime_of(context)
         if runtime.overloaded:
             return shed(work.__name__, runtime)
         ack()
@@ -83,7 +84,7 @@ def _after_ack(work: Work, once_per_event: bool) -> Work:
         respond: Respond, context: BoltContext,
     ) -> None:  # fmt: skip
         event_id = body.get("event_id")
-        if once_per_event and event_id and not context["runtime"].store.claim(f"event:{event_id}"):
+        if once_per_event and event_id and not runtime_of(context).store.claim(f"event:{event_id}"):
             log.info("dropping repeated event %s", event_id)
             return
         available = {"body": body, "event": event, "action": action, "command": command, "client": client,
@@ -105,7 +106,7 @@ def reply_in_thread(
     client: WebClient, context: BoltContext, event: dict, surface: str, reply: Reply | None = None
 ) -> bool:
     """Answer a message in its thread, once per message however many events (or instances) see it."""
-    runtime: Runtime = context["runtime"]
+    runtime = runtime_of(context)
     channel, ts = event.get("channel"), event.get("ts")
     if not channel or not ts:
         return False
@@ -129,8 +130,8 @@ def note_question(context: BoltContext, surface: str, reply: Reply) -> None:
     if answer is None:
         return
     metrics.question_counter(surface, answer.status, answer.service or "none").inc()
-    runtime: Runtime = context["runtime"]
-    settings = context["settings"]
+    runtime = runtime_of(context)
+    settings = settings_of(context)
     record = gap_record(
         answer, surface=surface, threshold=settings.answer_threshold,
         keep_text=settings.store_questions, team=context.team_id, unknown_service=reply.unknown_service,
