@@ -22,10 +22,11 @@ from starlette.applications import Starlette
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from bot.healthcheck import CONNECTION_FILE
-from bot.reload import install_sighup, watch_knowledge
 from bot.runtime.heap import freeze_heap, limit_malloc_arenas
+from bot.runtime.knowledge import install_sighup, watch_knowledge
 from bot.runtime.snapshot import Snapshot
-from bot.runtime.state import RECOVERED, Runtime
+from bot.runtime.state import Runtime
+from bot.runtime.work import RECOVERED
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.store import StoreError
@@ -61,8 +62,8 @@ def serve_socket_mode(settings: Settings, snapshot: Snapshot) -> None:
     store = open_store(settings.database_url, timeout=settings.store_timeout, checkpoint_later=True)
     runtime = _runtime(settings, snapshot, store)
     handler = socket_mode_handler(settings, runtime)
-    install_sighup(runtime)
-    watch_knowledge(runtime)
+    install_sighup(runtime.live_knowledge)
+    watch_knowledge(runtime.live_knowledge)
     start_upkeep(runtime, handler.app, settings.work_lease_seconds)
     freeze_heap()
     log.info("srm-bot connecting to Slack in Socket Mode")
@@ -100,12 +101,12 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
 
     def on_startup() -> None:
         freeze_heap()
-        install_sighup(runtime)
+        install_sighup(runtime.live_knowledge)
         threading.Thread(target=_open_store_then_watch, args=(settings, store, runtime, app),
                          name="srm-start", daemon=True).start()  # fmt: skip
 
     def on_shutdown() -> None:
-        runtime.drain(settings.drain_seconds)
+        runtime.work.drain(settings.drain_seconds)
 
     web = create_web_app(app, runtime, on_startup, on_shutdown, max_body_bytes=settings.max_body_bytes)
     # Requests run on the event loop, Web API calls on worker threads: hand the GIL over sooner than
@@ -181,9 +182,9 @@ class DrainingServer(uvicorn.Server):
         self.runtime = runtime
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if not self.runtime.draining:
+        if not self.runtime.work.draining:
             log.info("stopping: new Slack work is refused; finishing queued work")
-        self.runtime.draining = True
+        self.runtime.work.draining = True
         super().handle_exit(sig, frame)
 
 
@@ -207,9 +208,9 @@ def start_upkeep(runtime: Runtime, app: App, lease_seconds: float) -> threading.
     def loop() -> None:
         for tick in itertools.count():
             try:
-                store = runtime.open_store
+                store = runtime.stores.opened
                 if tick % rounds == 0 or (store is not None and not store.healthy):  # a failing store: every second
-                    runtime.keep_up(dispatch)
+                    runtime.work.keep_up(dispatch)
                 if store is not None:
                     store.checkpoint()
             except Exception:
@@ -227,7 +228,7 @@ def _open_store_then_watch(settings: Settings, future: Future[SqlStore], runtime
         _open_store(settings, future)
     if future.exception() is None:
         freeze_heap()  # SQLAlchemy's objects too
-        watch_knowledge(runtime)
+        watch_knowledge(runtime.live_knowledge)
         start_upkeep(runtime, app, settings.work_lease_seconds)
 
 

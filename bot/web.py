@@ -23,7 +23,8 @@ from starlette.routing import Route
 
 from bot import metrics
 from bot.logs import RejectionLog
-from bot.runtime.state import STORE_FAILED, Runtime
+from bot.runtime.state import Runtime
+from bot.runtime.work import STORE_FAILED
 from bot.settings import DEFAULT_MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)

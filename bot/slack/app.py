@@ -74,7 +74,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> App:
     finally:
         logger.removeFilter(quiet)
     middleware.register(app, settings, runtime)
-    listeners.register(app, lazy=runtime.serverless)
+    listeners.register(app, lazy=runtime.work.serverless)
     return app
 
 

@@ -20,7 +20,8 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot import metrics
 from bot.logs import REQUEST_ID, RejectionLog
-from bot.runtime.state import SIGNATURE, Runtime
+from bot.runtime.replay import SIGNATURE
+from bot.runtime.state import Runtime
 from bot.settings import Settings
 from bot.slack.context import RUNTIME, SETTINGS
 from bot.store import StoreUnavailable
@@ -103,12 +104,12 @@ def is_replayed(request: BoltRequest, runtime: Runtime) -> bool:
     if request.mode != "http" or not signature:
         return False
     key = SIGNATURE + signature
-    if not runtime.seen.first_time(key):
+    if not runtime.replay.seen.first_time(key):
         return True
-    store = runtime.open_store
+    store = runtime.stores.opened
     if store is None:
         return False
     if store.shared_between_hosts and store.claimed(key):
         return True
-    runtime.signatures.add(key)
+    runtime.replay.signatures.add(key)
     return False

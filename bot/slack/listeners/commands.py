@@ -43,7 +43,9 @@ def handle_srm(ack: Ack, command: dict, respond: Respond, context: BoltContext) 
 def send_gap_report(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> None:
     """Ack, then build the report on a worker thread."""
     if acknowledge_gap_report(ack, command, context):
-        runtime_of(context).run_later(post_gap_report, {"command": command, "respond": respond, "context": context})
+        runtime_of(context).work.run_later(
+            post_gap_report, {"command": command, "respond": respond, "context": context}
+        )
 
 
 def acknowledge_gap_report(ack: Ack, command: dict, context: BoltContext) -> bool:

@@ -48,10 +48,10 @@ def listen(register: Callable[..., Any], work: Work, *, lazy: bool, once_per_eve
         respond: Respond, context: BoltContext,
     ) -> BoltResponse | None:  # fmt: skip
         runtime = runtime_of(context)
-        if runtime.overloaded:
+        if runtime.work.overloaded:
             return shed(work.__name__, runtime)
         ack()
-        runtime.run_later(later, {"body": body, "event": event, "action": action, "command": command,
+        runtime.work.run_later(later, {"body": body, "event": event, "action": action, "command": command,
                                   "client": client, "respond": respond, "context": context})  # fmt: skip
         return None
 

@@ -70,7 +70,7 @@ def test_a_full_backlog_refuses_work_with_503_and_no_ack(snapshot, ack, client, 
     runtime = Runtime(snapshot, max_backlog=1)
     context["runtime"] = runtime
     release = threading.Event()
-    runtime.run_later(release.wait, {"timeout": 10})  # one piece of work running: the backlog is full
+    runtime.work.run_later(release.wait, {"timeout": 10})  # one piece of work running: the backlog is full
     try:
         register = Mock()
         listen(register, answer_mention, lazy=False)

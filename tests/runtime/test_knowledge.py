@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bot.reload import watch_knowledge
+from bot.runtime.knowledge import watch_knowledge
 from bot.runtime.state import Runtime
 from tests.support.fake_slack import FakeSlack, settle
 from tests.support.local_server import free_port
@@ -30,7 +30,7 @@ def test_file_change_reloads_and_broken_edit_keeps_last_good(knowledge_copy, cap
     caplog.set_level(logging.INFO)
     runtime = Runtime.load(knowledge_copy)
     results: list[bool] = []
-    stop = watch_knowledge(runtime, on_reload=results.append)
+    stop = watch_knowledge(runtime.live_knowledge, on_reload=results.append)
     try:
         time.sleep(0.3)  # let the watcher start
         ec2 = knowledge_copy / "services" / "ec2.yaml"
