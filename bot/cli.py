@@ -22,8 +22,8 @@ from bot.matching.matcher import Matcher
 from bot.render.matrix import FORMATS as MATRIX_FORMATS
 from bot.render.matrix import build_matrix, to_csv, to_markdown
 from bot.render.matrix import to_dict as matrix_to_dict
+from bot.render.summaries import answer_to_dict
 from bot.render.text import render_answer, render_service, render_service_list
-from bot.render.views import answer_to_dict
 from bot.runtime.heap import gc_paused
 from bot.runtime.snapshot import Snapshot
 from bot.settings import Settings, SettingsError, knowledge_paths
@@ -258,8 +258,8 @@ def _list(knowledge: Knowledge, as_json: bool) -> int:
 
 def _gaps(database_url: str, since_text: str, as_json: bool) -> int:
     from bot.gaps import SinceError, build_report, parse_since
+    from bot.render.summaries import gaps_to_dict
     from bot.render.text import render_gaps
-    from bot.render.views import gaps_to_dict
     from bot.store import StoreError, utc_now
     from bot.store.sql import open_store
 

@@ -13,7 +13,7 @@ from bot.matching.answer import Answer, Suggestion
 from bot.matching.overlay import describe
 from bot.quiz import QuizQuestion, QuizState
 from bot.render.matrix import Matrix
-from bot.render.views import (
+from bot.render.summaries import (
     OVERVIEW_CHARS,
     OVERVIEW_DUTIES,
     Brief,

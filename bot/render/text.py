@@ -9,7 +9,7 @@ from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Service, Team
 from bot.matching.answer import Answer
 from bot.matching.overlay import describe
-from bot.render.views import (
+from bot.render.summaries import (
     OVERVIEW_CHARS,
     OVERVIEW_DUTIES,
     Duty,

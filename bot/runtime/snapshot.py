@@ -12,7 +12,7 @@ from bot.quiz import QuizQuestion, quiz_questions
 from bot.runtime.heap import gc_paused
 
 if TYPE_CHECKING:
-    from bot.commands import Reply
+    from bot.replies import Reply
 
 
 @dataclass(frozen=True)

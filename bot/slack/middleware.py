@@ -30,8 +30,11 @@ log = logging.getLogger(__name__)
 REQUEST_ID_CHARS = 64  # Slack's ids are ~20 characters; a longer one is cut, not logged whole
 
 
-class EveryRequest(Middleware):
-    """A Middleware subclass rather than a function: Bolt calls it directly, whereas for a function it
+class RequestContextAndReplayGuard(Middleware):
+    """Puts the runtime, settings, a retrying respond() and the request id in the context, and refuses
+    a replayed request (401) before any listener runs.
+
+    A Middleware subclass rather than a function: Bolt calls it directly, whereas for a function it
     builds every injectable argument on each request, which cost more than the checks themselves."""
 
     def __init__(self, settings: Settings, runtime: Runtime):
@@ -81,7 +84,7 @@ class RetryingRespond(Respond):
 
 
 def register(app: App, settings: Settings, runtime: Runtime) -> None:
-    app.use(EveryRequest(settings, runtime))
+    app.use(RequestContextAndReplayGuard(settings, runtime))
 
 
 def request_id(body: dict) -> str:

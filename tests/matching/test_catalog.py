@@ -12,8 +12,8 @@ import yaml
 from bot.knowledge.loader import load_knowledge
 from bot.matching.matcher import Matcher
 from bot.render.blocks import build_answer_blocks
+from bot.render.summaries import answer_to_dict
 from bot.render.text import render_answer
-from bot.render.views import answer_to_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 

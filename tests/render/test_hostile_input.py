@@ -9,11 +9,11 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import srm_command
 from bot.render import blocks as ui
+from bot.render.summaries import answer_to_dict
 from bot.render.text import render_answer
-from bot.render.views import answer_to_dict
 from bot.runtime.snapshot import Snapshot
+from bot.slash import srm_command
 from tests.conftest import KNOWLEDGE_DIR
 
 SLACK_TOKENS = ["<!channel>", "<!here>", "<!everyone>", "<@U0123ABC>", "<#C0123|general>", "<https://evil.example|click>",

@@ -9,11 +9,11 @@ from typing import Any
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.commands import answer_reply, fallback_text
 from bot.quiz import QuizState, answer_quiz, new_quiz, question_at
 from bot.render import blocks as ui
+from bot.replies import answer_reply, fallback_text
+from bot.slack.ack import Work, listen
 from bot.slack.context import runtime_of
-from bot.slack.listeners.replies import Work, listen
 from bot.store import QuizScore
 
 

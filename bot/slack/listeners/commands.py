@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 
-from bot.commands import srm_command
 from bot.gaps import build_report, parse_since
 from bot.render.blocks import build_gaps_blocks
 from bot.slack.context import runtime_of, settings_of
-from bot.slack.listeners.replies import note_question
+from bot.slack.listeners.answers import note_question
+from bot.slash import srm_command
 from bot.store import utc_now
 
 GAPS = "gaps"

@@ -9,11 +9,11 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.commands import answer_reply
 from bot.render import blocks as ui
+from bot.replies import answer_reply
+from bot.slack.ack import listen
 from bot.slack.context import runtime_of
 from bot.slack.listeners.actions import button_value
-from bot.slack.listeners.replies import listen
 from bot.store import Feedback
 
 METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata

@@ -7,9 +7,10 @@ import re
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.commands import answer_reply
+from bot.replies import answer_reply
+from bot.slack.ack import listen
 from bot.slack.context import runtime_of, settings_of
-from bot.slack.listeners.replies import listen, reply_in_thread, strip_mentions
+from bot.slack.listeners.answers import reply_in_thread, strip_mentions
 
 QUESTION = re.compile(r"\?\s*$|^\s*(who|whose|what|which|does|do|is|are|should|must|can|how)\b", re.IGNORECASE)
 

@@ -10,9 +10,10 @@ from unittest.mock import Mock
 
 import pytest
 
-from bot.commands import answer_reply
+from bot.replies import answer_reply
 from bot.runtime.state import Runtime
-from bot.slack.listeners.replies import ack_only, listen, note_question, reply_in_thread, strip_mentions
+from bot.slack.ack import ack_only, listen
+from bot.slack.listeners.answers import note_question, reply_in_thread, strip_mentions
 
 
 def answer_mention(event: dict, client: Mock) -> None:

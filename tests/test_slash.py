@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from bot.commands import USAGE_FALLBACK, answer_reply, srm_command
+from bot.replies import answer_reply
 from bot.runtime.snapshot import Snapshot
+from bot.slash import USAGE_FALLBACK, srm_command
 
 
 @pytest.fixture(scope="module")

@@ -1,93 +1,21 @@
-"""`/srm` sub-commands -> Block Kit replies. Pure: no Slack client, so it is tested and reused directly."""
+"""The `/srm` grammar: sub-commands (help, list, compare, matrix, quiz, a service, a question) -> replies.
+Pure: no Slack client."""
 
 from __future__ import annotations
-
-import json
-from collections.abc import Callable
-from typing import Any
 
 from bot.knowledge.schema import Service
 from bot.matching.answer import Answer, summary_answer
 from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
 from bot.render.matrix import build_matrix
-from bot.render.views import brief
+from bot.replies import Reply, answer_reply, cached, fallback_text
 from bot.runtime.snapshot import Snapshot
 from bot.suggestions import similar_services
 
-REPLY_CACHE_SIZE = 4096
 USAGE_FALLBACK = (
     "srm-bot usage: /srm QUESTION | /srm SERVICE | /srm compare A B | /srm matrix A B … | /srm list | /srm quiz"
 )
 MATRIX_SERVICES = 6  # columns that still read as a line per duty in a Slack message
-
-
-class Reply:
-    """A reply to a question or command. Replies are cached per knowledge snapshot, one per distinct
-    question, so the blocks are kept only as compact JSON text, which is also how they are sent: as
-    Python dicts they took ten times the memory, and encoding them on every request cost more than
-    finding the answer."""
-
-    __slots__ = ("answer", "blocks_json", "text", "unknown_service")
-
-    def __init__(
-        self, blocks: list[dict[str, Any]], text: str, answer: Answer | None = None, *,
-        unknown_service: str | None = None,
-    ):  # fmt: skip
-        self.blocks_json = json.dumps(blocks, separators=(",", ":"))  # ASCII: one byte a character
-        self.text = text  # notification / accessibility fallback
-        self.answer = answer
-        # a product the knowledge base lacks: "/srm quicksight", "who patches Amazon QuickSight?"
-        self.unknown_service = unknown_service
-
-    @property
-    def blocks(self) -> list[dict[str, Any]]:
-        return json.loads(self.blocks_json)
-
-    @property
-    def ephemeral_json(self) -> str:
-        """The reply as a slash command's response, assembled from the encoded parts."""
-        return f'{{"response_type":"ephemeral","blocks":{self.blocks_json},"text":{json.dumps(self.text)}}}'
-
-
-def cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:
-    """The reply for `key` under this snapshot, built once (replies are never mutated)."""
-    reply = snapshot.replies.get(key)
-    if reply is None:
-        if len(snapshot.replies) >= REPLY_CACHE_SIZE:
-            snapshot.replies.clear()
-        reply = snapshot.replies[key] = build()
-    return reply
-
-
-def answer_reply(snapshot: Snapshot, question: str, *, share: bool = False) -> Reply:
-    def build() -> Reply:
-        answer = snapshot.matcher.match(question)
-        blocks = ui.build_answer_blocks(snapshot.knowledge, answer, share=share)
-        uncurated = answer.service if answer.kind == "uncurated" else None
-        unknown = uncurated or snapshot.matcher.unknown_service(question)
-        return Reply(blocks, fallback_text(snapshot, answer), answer, unknown_service=unknown)
-
-    return cached(snapshot, ("answer", question, str(share)), build)
-
-
-def fallback_text(snapshot: Snapshot, answer: Answer) -> str:
-    if answer.kind in ("help", "decline"):
-        return ui.escape(answer.message or "")
-    if answer.status != "answered":
-        return "I am not sure what you mean; did you mean one of these?"
-    if answer.kind == "summary":
-        return f"{snapshot.knowledge.services[answer.service or ''].name}: who owns what (overview)"
-    if answer.kind == "uncurated":
-        owner = f" · General rule: {answer.owner}" if answer.owner else ""
-        return ui.escape(answer.message or "") + owner
-    if answer.kind == "comparison":
-        services = snapshot.knowledge.services
-        return " · ".join(
-            f"{services[p.service].name if p.service in services else 'General rule'}: {p.owner or 'n/a'}"
-            for p in answer.parts
-        )
-    return ui.escape(brief(snapshot.knowledge, answer).notification)
 
 
 def srm_command(snapshot: Snapshot, text: str) -> Reply:
