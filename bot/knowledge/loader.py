@@ -25,6 +25,7 @@ from bot.knowledge.schema import (
     Overlay,
     Retirement,
     Service,
+    ServiceModelLabels,
     SideWords,
     Tool,
     Topic,
@@ -67,6 +68,8 @@ class Knowledge:
     vocabulary: Vocabulary
     layers: dict[str, Layer]
     side_words: SideWords
+    service_models: ServiceModelLabels
+    home_tour: tuple[Concept, ...]  # the concepts the Home tab explains, in order
     overlay: Overlay | None = None
     # AWS services known by name only: catalog.yaml less those curated in services/
     catalog: dict[str, CatalogService] = field(default_factory=dict)
@@ -200,6 +203,9 @@ def load_knowledge(directory: Path | str, overlay_path: Path | None = None) -> K
             if concept.topic in concepts:
                 reader.report(concept_doc, ("concepts", i, "topic"), f"duplicate concept topic {concept.topic!r}")
             concepts[concept.topic] = concept
+        for i, topic in enumerate(concept_file.home_tour):
+            if topic not in concepts:
+                reader.report(concept_doc, ("home_tour", i), f"unknown concept {topic!r} (see concepts)")
     if layer_doc and layer_file:
         for key, layer in layer_file.layers.items():
             refs.check_topic(layer_doc, ("layers", key, "topic"), layer.topic)
@@ -211,11 +217,22 @@ def load_knowledge(directory: Path | str, overlay_path: Path | None = None) -> K
 
     if reader.problems:
         raise KnowledgeError(reader.problems)
-    assert vocabulary is not None and layer_file is not None
+    assert vocabulary is not None and layer_file is not None and concept_file is not None
     return Knowledge(
-        root, services, concepts, topics, tools, checks, vocabulary, layer_file.layers, layer_file.side_words, overlay,
-        catalog,
-    )  # fmt: skip
+        directory=root,
+        services=services,
+        concepts=concepts,
+        topics=topics,
+        tools=tools,
+        checks=checks,
+        vocabulary=vocabulary,
+        layers=layer_file.layers,
+        side_words=layer_file.side_words,
+        service_models=concept_file.service_models,
+        home_tour=tuple(concepts[topic] for topic in concept_file.home_tour),
+        overlay=overlay,
+        catalog=catalog,
+    )
 
 
 def unbranded(name: str) -> str:

@@ -156,8 +156,27 @@ class LayerFile(Model):
     side_words: SideWords = SideWords()
 
 
+class ServiceModelLabel(Model):
+    """How a service model is shown: `title` heads a list of its services, `label` follows a service's name."""
+
+    title: Text
+    label: Text
+
+
+class ServiceModelLabels(Model):
+    infrastructure: ServiceModelLabel
+    container: ServiceModelLabel
+    abstract: ServiceModelLabel
+
+    def of(self, model: ServiceModel) -> ServiceModelLabel:
+        label: ServiceModelLabel = getattr(self, model)
+        return label
+
+
 class ConceptFile(Model):
     concepts: tuple[Concept, ...] = Field(min_length=1)
+    service_models: ServiceModelLabels
+    home_tour: tuple[Key, ...] = ()  # concept topics the Home tab explains, in order
 
 
 class Topic(Model):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, get_args
 
 from bot.gaps import GapReport
 from bot.knowledge.loader import Knowledge
-from bot.knowledge.schema import Service
+from bot.knowledge.schema import Service, ServiceModel
 from bot.matching.answer import Answer, Suggestion
 from bot.matching.overlay import describe
 from bot.quiz import QuizQuestion, QuizState
@@ -487,10 +487,10 @@ def build_matrix_blocks(matrix: Matrix) -> list[Block]:
 
 def build_list_blocks(knowledge: Knowledge) -> list[Block]:
     blocks = [header(f"{len(knowledge.services)} AWS services I know")]
-    for model in ("infrastructure", "container", "abstract"):
+    for model in get_args(ServiceModel):
         names = sorted(f"`{s.key}` {escape(s.name)}" for s in knowledge.services.values() if s.model == model)
         if names:
-            blocks += _chunked(f"*{model.capitalize()} services*", [", ".join(names)])
+            blocks += _chunked(f"*{knowledge.service_models.of(model).title}*", [", ".join(names)])
     blocks.append(context("Type `/srm KEY` for a summary, e.g. `/srm s3`."))
     return blocks
 
@@ -579,14 +579,12 @@ def build_quiz_intro_blocks(first: QuizQuestion, state: QuizState) -> list[Block
 
 # --- onboarding -------------------------------------------------------------------------------
 def build_home_view(knowledge: Knowledge, opened: Service | None = None) -> dict[str, Any]:
-    concepts = knowledge.concepts
     tour = [
         header("Welcome to srm-bot"),
         section("I answer *who secures what on AWS* - the Shared Responsibility Model - with a source for every fact."),
     ]
-    for topic in ("shared_responsibility_model", "landlord_tenant", "control_categories", "service_models"):
-        if topic in concepts:
-            tour.append(section(f"*{escape(concepts[topic].title)}*\n{escape(concepts[topic].explanation)}"))
+    for concept in knowledge.home_tour:
+        tour.append(section(f"*{escape(concept.title)}*\n{escape(concept.explanation)}"))
     options = [
         {"text": {"type": "plain_text", "text": _cut(s.name, 75)}, "value": s.key}
         for s in sorted(knowledge.services.values(), key=lambda s: s.name.lower())

@@ -11,12 +11,6 @@ from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Check, Misconfiguration, Service, Tool
 from bot.matching.answer import Answer
 
-MODEL_LABELS = {
-    "infrastructure": "Infrastructure service - you manage the guest OS and up",
-    "container": "Container service - AWS runs the OS and platform, you configure and control access",
-    "abstract": "Abstract service - AWS runs everything up to the endpoint, you own data and permissions",
-}
-
 
 @dataclass(frozen=True)
 class Duty:
@@ -41,7 +35,7 @@ def summarize_service(knowledge: Knowledge, service: Service) -> ServiceSummary:
     tool_keys = dict.fromkeys(key for item in items for key in item.tools)
     return ServiceSummary(
         service=service,
-        model_label=MODEL_LABELS[service.model],
+        model_label=knowledge.service_models.of(service.model).label,
         aws_does=tuple(Duty(label(i.topic), i.aws) for i in items if i.owner == "AWS"),
         you_do=tuple(Duty(label(i.topic), i.customer) for i in items if i.owner == "Customer"),
         shared=tuple(Duty(label(i.topic), f"AWS: {i.aws} You: {i.customer}") for i in items if i.owner == "Shared"),

@@ -211,3 +211,28 @@ def test_layer_table_names_an_unknown_topic(knowledge_copy):
     assert _problems(knowledge_copy) == [
         f"knowledge/layers.yaml:{line}: layers.virtualization.topic: unknown topic 'hypervisors' (see topics.yaml)"
     ]
+
+
+def test_home_tour_names_an_unknown_concept(knowledge_copy):
+    model = knowledge_copy / "model.yaml"
+    _edit(
+        model,
+        "home_tour: [shared_responsibility_model, landlord_tenant,",
+        "home_tour: [shared_responsibility_model, landlords,",
+    )
+    line = _line_of(model, "landlords")
+    assert _problems(knowledge_copy) == [
+        f"knowledge/model.yaml:{line}: home_tour.1: unknown concept 'landlords' (see concepts)"
+    ]
+
+
+def test_service_model_labels_are_required(knowledge_copy):
+    model = knowledge_copy / "model.yaml"
+    _edit(model, "    title: Container services\n", "")
+    line = _line_of(model, "label: Container service")  # the mapping that lacks it
+    assert _problems(knowledge_copy) == [f"knowledge/model.yaml:{line}: service_models.container.title: Field required"]
+
+
+def test_service_model_labels_and_home_tour_come_from_knowledge(knowledge):
+    assert knowledge.service_models.of("container").title == "Container services"
+    assert [c.topic for c in knowledge.home_tour][:2] == ["shared_responsibility_model", "landlord_tenant"]
