@@ -16,10 +16,8 @@ REPLY_CACHE_SIZE = 4096
 
 
 class Reply:
-    """A reply to a question or command. Replies are cached per knowledge snapshot, one per distinct
-    question, so the blocks are kept only as compact JSON text, which is also how they are sent: as
-    Python dicts they took ten times the memory, and encoding them on every request cost more than
-    finding the answer."""
+    """A reply to a question or command, cached per knowledge snapshot: its blocks are kept as the compact
+    JSON text they are sent as (README, Performance)."""
 
     __slots__ = ("answer", "blocks_json", "text", "unknown_service")
 
@@ -39,7 +37,11 @@ class Reply:
 
     @property
     def ephemeral_json(self) -> str:
-        """The reply as a slash command's response, assembled from the encoded parts."""
+        """The reply as a slash command's response body.
+
+        The encoded blocks are spliced in rather than handed to Bolt's ack(blocks=...), which decodes and
+        re-encodes them: measured 53% instead of 64% of bare Bolt's slash throughput (README, Performance).
+        """
         return f'{{"response_type":"ephemeral","blocks":{self.blocks_json},"text":{json.dumps(self.text)}}}'
 
 

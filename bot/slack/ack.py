@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, BoltResponse, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.kwargs_injection import build_required_kwargs
+from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot import metrics
 from bot.runtime.state import Runtime
@@ -45,10 +45,10 @@ def ack_only(ack: Ack) -> None:
 def listen(register: Callable[..., Any], work: Work, *, lazy: bool, once_per_event: bool = True) -> None:
     """Register a listener that acks at once and then does `work`, which may call the Web API: on a
     worker thread, or, on AWS Lambda (`lazy`), as a Bolt lazy listener, because a Lambda function is
-    frozen once it has returned its response.
+    frozen once it has returned its response. Either way Bolt injects the arguments `work` names.
 
-    Bolt's lazy listeners deep-copy the whole request for each call, which costs more than answering
-    the question, so threads are used wherever the process keeps running.
+    Threads rather than lazy listeners wherever the process keeps running: Bolt deep-copies the whole
+    request for each lazy listener call (README, Performance).
 
     `once_per_event=False` for work that is at-most-once by itself (reply_in_thread claims the message
     it answers, which also covers a retried event): one database write per answer instead of two."""
@@ -57,16 +57,12 @@ def listen(register: Callable[..., Any], work: Work, *, lazy: bool, once_per_eve
         register(ack=ack_only, lazy=[later])
         return
 
-    def listener(
-        ack: Ack, body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
-        respond: Respond, context: BoltContext,
-    ) -> BoltResponse | None:  # fmt: skip
+    def listener(ack: Ack, request: BoltRequest, body: dict, context: BoltContext) -> BoltResponse | None:
         runtime = runtime_of(context)
         if runtime.work.overloaded:
             return shed(work.__name__, runtime)
         ack()
-        runtime.work.run_later(later, {"body": body, "event": event, "action": action, "command": command,
-                                  "client": client, "respond": respond, "context": context})  # fmt: skip
+        runtime.work.run_later(later, {"request": request, "body": body, "context": context})
         return None
 
     listener.__name__ = work.__name__
@@ -78,29 +74,31 @@ def shed(kind: str, runtime: Runtime) -> BoltResponse:
     user an error for a button), instead of the bot queueing without bound and answering minutes late."""
     metrics.SHED.labels(kind=kind).inc()
     if _shed_warning.due():
-        log.warning("work backlog full (%d queued): refusing new Slack work with 503 for Slack to re-deliver "
-                    "(srm_requests_shed_total counts them)", runtime.backlog)  # fmt: skip
+        log.warning(
+            "work backlog full (%d queued): refusing new Slack work with 503 for Slack to re-deliver "
+            "(srm_requests_shed_total counts them)",
+            runtime.backlog,
+        )
     return BoltResponse(status=503, body="srm-bot is busy; Slack will retry")
 
 
 def _after_ack(work: Work, once_per_event: bool) -> Work:
-    """`work` taking every argument Bolt passes (as lazy listeners must), called with the ones it names.
+    """`work` called with the arguments it names, injected by Bolt as for any listener.
 
     Once per event: Slack re-delivers an event it thinks we missed, maybe to another instance; the
     check runs after the ack, so no request waits on the shared database."""
-    names = list(inspect.signature(work).parameters)
+    names = get_arg_names_of_callable(work)
 
-    def later(
-        body: dict, event: dict | None, action: dict | None, command: dict | None, client: WebClient,
-        respond: Respond, context: BoltContext,
-    ) -> None:  # fmt: skip
+    def later(request: BoltRequest, body: dict, context: BoltContext) -> None:
         event_id = body.get("event_id")
         if once_per_event and event_id and not runtime_of(context).store.claim(f"event:{event_id}"):
             log.info("dropping repeated event %s", event_id)
             return
-        available = {"body": body, "event": event, "action": action, "command": command, "client": client,
-                     "respond": respond, "context": context}  # fmt: skip
-        work(**{name: available[name] for name in names})
+        work(
+            **build_required_kwargs(
+                logger=log, required_arg_names=list(names), request=request, response=None, this_func=work
+            )
+        )
 
     later.__name__ = work.__name__  # Bolt finds a lazy listener again by its name
     return later

@@ -30,7 +30,8 @@ def asks_for_gaps(command: dict) -> bool:
 
 
 def handle_srm(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> BoltResponse | None:
-    """The reply is the response to Slack's request (Bolt sends a listener's returned response)."""
+    """Returns the reply, already encoded (Reply.ephemeral_json says why), as the response to Slack's
+    request: Bolt sends a listener's returned BoltResponse."""
     text = command.get("text") or ""
     if text.strip().lower() == GAPS:
         send_gap_report(ack, command, respond, context)

@@ -9,6 +9,7 @@ from datetime import datetime
 from unittest.mock import Mock
 
 import pytest
+from slack_bolt import BoltRequest
 
 from bot.replies import answer_reply
 from bot.runtime.state import Runtime
@@ -21,10 +22,12 @@ def answer_mention(event: dict, client: Mock) -> None:
     client.chat_postMessage(channel=event["channel"], text="answered")
 
 
-def arguments(context, client, respond, **extra) -> dict:
-    """Every argument the registered listener takes, as Bolt passes them."""
-    return {"body": {"event_id": "Ev1"}, "event": {"channel": "C0001"}, "action": None, "command": None,
-            "client": client, "respond": respond, "context": context, **extra}  # fmt: skip
+def arguments(context, client, respond) -> dict:
+    """Every argument the registered listener takes, as Bolt passes them: the request (from which Bolt
+    injects the work's own arguments), its body and its context."""
+    body = {"type": "event_callback", "event_id": "Ev1", "event": {"type": "app_mention", "channel": "C0001"}}
+    request = BoltRequest(body=body, mode="socket_mode", context={**context, "client": client, "respond": respond})
+    return {"request": request, "body": request.body, "context": request.context}
 
 
 def test_on_lambda_the_ack_is_immediate_and_the_work_a_lazy_listener(client, respond, context):
