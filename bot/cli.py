@@ -50,13 +50,19 @@ def _parser() -> argparse.ArgumentParser:
     # unset option from overwriting one given before it.
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument(
-        "--overlay", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+        "--overlay",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS,
         help="organisation overlay (default: SRM_OVERLAY)",
-    )  # fmt: skip
+    )
     shared.add_argument(
-        "--knowledge", metavar="DIR", type=Path, default=argparse.SUPPRESS,
+        "--knowledge",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
         help="knowledge directory (default: SRM_KNOWLEDGE_DIR, or the knowledge shipped with srm)",
-    )  # fmt: skip
+    )
     parser = argparse.ArgumentParser(
         prog="srm", description="Who secures what on AWS? Answers from a cited knowledge base.", parents=[shared]
     )
@@ -336,8 +342,11 @@ def _port(given: int | None) -> int:
 
 def missing_credentials(settings: Settings, http: bool) -> list[str]:
     """The variables a run mode needs that are not set (HTTP or Socket Mode; OAuth needs no bot token)."""
-    have = {"SLACK_BOT_TOKEN": settings.bot_token or settings.oauth, "SLACK_APP_TOKEN": settings.app_token,
-            "SLACK_SIGNING_SECRET": settings.signing_secret}  # fmt: skip
+    have = {
+        "SLACK_BOT_TOKEN": settings.bot_token or settings.oauth,
+        "SLACK_APP_TOKEN": settings.app_token,
+        "SLACK_SIGNING_SECRET": settings.signing_secret,
+    }
     needed = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if http else ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     return [name for name in needed if not have[name]]
 

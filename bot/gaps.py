@@ -48,18 +48,30 @@ def is_gap(answer: Answer, threshold: float) -> bool:
 
 
 def gap_record(
-    answer: Answer, *, surface: str, threshold: float, keep_text: bool, team: str | None = None,
+    answer: Answer,
+    *,
+    surface: str,
+    threshold: float,
+    keep_text: bool,
+    team: str | None = None,
     unknown_service: str | None = None,
-) -> QuestionRecord | None:  # fmt: skip
+) -> QuestionRecord | None:
     """What to store about a question: None when it was answered well. Text only when keep_text.
     `unknown_service`: the product a question names that the knowledge base lacks (Matcher.unknown_service)."""
     if not unknown_service and not is_gap(answer, threshold):
         return None
     return QuestionRecord(
-        surface=surface, status=answer.status, kind=answer.kind, service=answer.service, topic=answer.topic,
-        confidence=answer.confidence, text_hash=question_hash(answer.query),
-        text=answer.query if keep_text else None, unknown_service=unknown_service, team=team,
-    )  # fmt: skip
+        surface=surface,
+        status=answer.status,
+        kind=answer.kind,
+        service=answer.service,
+        topic=answer.topic,
+        confidence=answer.confidence,
+        text_hash=question_hash(answer.query),
+        text=answer.query if keep_text else None,
+        unknown_service=unknown_service,
+        team=team,
+    )
 
 
 @dataclass

@@ -13,29 +13,35 @@ from slack_sdk.http_retry.response import HttpResponse
 disable_created_metrics()  # the *_created series only double the output
 
 QUESTIONS = Counter(
-    "srm_questions", "Questions asked of the bot, by where they came from, outcome and service",
+    "srm_questions",
+    "Questions asked of the bot, by where they came from, outcome and service",
     ["surface", "status", "service"],
-)  # fmt: skip
+)
 REQUEST_SECONDS = Histogram(
-    "srm_request_duration_seconds", "Time from a Slack request's arrival (body read) to the bot's response, by kind",
-    ["kind"], buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
-)  # fmt: skip
+    "srm_request_duration_seconds",
+    "Time from a Slack request's arrival (body read) to the bot's response, by kind",
+    ["kind"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
 SLACK_API_ERRORS = Counter(
-    "srm_slack_api_errors", "Failed Slack Web API attempts: HTTP 429 / 5xx, connection errors, API error codes",
+    "srm_slack_api_errors",
+    "Failed Slack Web API attempts: HTTP 429 / 5xx, connection errors, API error codes",
     ["reason"],
-)  # fmt: skip
+)
 RELOADS = Counter("srm_knowledge_reloads", "Knowledge reloads, loaded or rejected (last good kept)", ["result"])
 SERVICES = Gauge("srm_knowledge_services", "Services in the knowledge snapshot being served")
 BACKLOG = Gauge("srm_work_backlog", "Work queued or running after the ack (Web API calls, database writes)")
 SHED = Counter(
-    "srm_requests_shed", "Slack requests refused with 503 while the work backlog was full (Slack re-delivers them)",
+    "srm_requests_shed",
+    "Slack requests refused with 503 while the work backlog was full (Slack re-delivers them)",
     ["kind"],
-)  # fmt: skip
+)
 WORK_FAILURES = Counter("srm_work_failures", "Listener work after the ack that raised, by exception type", ["error"])
 REJECTED = Counter(
-    "srm_requests_rejected", "Slack requests refused before Bolt: too large, unsigned, stale, malformed, replayed",
+    "srm_requests_rejected",
+    "Slack requests refused before Bolt: too large, unsigned, stale, malformed, replayed",
     ["reason"],
-)  # fmt: skip
+)
 
 
 LABEL_SETS = 4096  # more than surfaces x outcomes x services; a bound all the same
@@ -76,9 +82,13 @@ class CountingRetryHandler(RetryHandler):
         super().__init__(max_retry_count=1_000)  # keep counting on every attempt
 
     def _can_retry(
-        self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
         error: Exception | None = None,
-    ) -> bool:  # fmt: skip
+    ) -> bool:
         if response is not None:
             if response.status_code == 429 or response.status_code >= 500:
                 SLACK_API_ERRORS.labels(reason=f"http_{response.status_code}").inc()

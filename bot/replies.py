@@ -22,9 +22,13 @@ class Reply:
     __slots__ = ("answer", "blocks_json", "text", "unknown_service")
 
     def __init__(
-        self, blocks: list[dict[str, Any]], text: str, answer: Answer | None = None, *,
+        self,
+        blocks: list[dict[str, Any]],
+        text: str,
+        answer: Answer | None = None,
+        *,
         unknown_service: str | None = None,
-    ):  # fmt: skip
+    ):
         self.blocks_json = json.dumps(blocks, separators=(",", ":"))  # ASCII: one byte a character
         self.text = text  # notification / accessibility fallback
         self.answer = answer

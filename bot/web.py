@@ -40,9 +40,12 @@ class Rejected(Exception):
 
 
 def create_web_app(
-    app: App, runtime: Runtime, on_startup: Callable[[], None] | None = None,
-    on_shutdown: Callable[[], None] | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-) -> Starlette:  # fmt: skip
+    app: App,
+    runtime: Runtime,
+    on_startup: Callable[[], None] | None = None,
+    on_shutdown: Callable[[], None] | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> Starlette:
     """The ASGI app uvicorn serves. `on_startup` runs as the server starts (before it listens), and must
     not block; `on_shutdown` runs once the server has stopped accepting requests."""
     # The app's own secret (Bolt keeps it private): the same check as Bolt's, made before Bolt parses.

@@ -337,12 +337,14 @@ def build_feedback_modal(metadata: str) -> dict[str, Any]:
                 "optional": True,
                 "label": {"type": "plain_text", "text": "What should it have said?"},
                 "element": {
-                    "type": "plain_text_input", "action_id": "comment", "multiline": True,
+                    "type": "plain_text_input",
+                    "action_id": "comment",
+                    "multiline": True,
                     "max_length": FEEDBACK_COMMENT_LIMIT,
                 },
             },
         ],
-    }  # fmt: skip
+    }
 
 
 def build_suggestion_blocks(query: str, suggestions: Iterable[Suggestion]) -> list[Block]:
@@ -546,9 +548,12 @@ def build_quiz_question_blocks(question: QuizQuestion, state: QuizState) -> list
 
 
 def build_quiz_feedback_blocks(
-    question: QuizQuestion, picked: str, state: QuizState, next_question: QuizQuestion | None,
+    question: QuizQuestion,
+    picked: str,
+    state: QuizState,
+    next_question: QuizQuestion | None,
     best: tuple[int, int] | None = None,
-) -> list[Block]:  # fmt: skip
+) -> list[Block]:
     """`best`: the player's best finished quiz so far (score, total), shown with the final score."""
     verdict = ":white_check_mark: Right!" if picked == question.owner else f":x: Not quite - it is *{question.owner}*."
     blocks = [

@@ -110,12 +110,17 @@ def brief(knowledge: Knowledge, answer: Answer) -> Brief:
     if not aws and not you and explanation:
         note = explanation  # a model-wide entry with no sides: its explanation is the answer
     return Brief(
-        duty=duty, service=service.name if service else None, owner=answer.owner, category=answer.category,
-        aws=shorten(aws) if aws else None, you=shorten(you) if you else None,
-        note=shorten(note) if note else None, tools=answer_tools(knowledge, answer),
+        duty=duty,
+        service=service.name if service else None,
+        owner=answer.owner,
+        category=answer.category,
+        aws=shorten(aws) if aws else None,
+        you=shorten(you) if you else None,
+        note=shorten(note) if note else None,
+        tools=answer_tools(knowledge, answer),
         checks=len(answer_checks(knowledge, answer)),
         changed=answer.item.changed.date.isoformat() if answer.item and answer.item.changed else None,
-    )  # fmt: skip
+    )
 
 
 def answer_tools(knowledge: Knowledge, answer: Answer) -> tuple[Tool, ...]:

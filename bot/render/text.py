@@ -30,9 +30,13 @@ WIDTH = 100
 def _field(label: str, text: str) -> str:
     # URLs and identifiers stay whole so they can be copied from the terminal
     return textwrap.fill(
-        text, WIDTH, initial_indent=f"{label:<11}", subsequent_indent=" " * 11,
-        break_long_words=False, break_on_hyphens=False,
-    )  # fmt: skip
+        text,
+        WIDTH,
+        initial_indent=f"{label:<11}",
+        subsequent_indent=" " * 11,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _bullets(duties: tuple[Duty, ...]) -> list[str]:

@@ -22,10 +22,15 @@ if TYPE_CHECKING:
 
 class Runtime:
     def __init__(
-        self, snapshot: Snapshot, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None,
-        *, serverless: bool = False, max_backlog: int = DEFAULT_MAX_BACKLOG,
+        self,
+        snapshot: Snapshot,
+        overlay_path: Path | None = None,
+        store: SqlStore | Future[SqlStore] | None = None,
+        *,
+        serverless: bool = False,
+        max_backlog: int = DEFAULT_MAX_BACKLOG,
         work_lease: float = DEFAULT_WORK_LEASE_SECONDS,
-    ):  # fmt: skip
+    ):
         self.live_knowledge = LiveKnowledge(snapshot, overlay_path)
         self.stores = StoreHandle(store)
         self.work = Background(self.stores, serverless=serverless, max_backlog=max_backlog, work_lease=work_lease)
@@ -37,10 +42,15 @@ class Runtime:
 
     @classmethod
     def load(
-        cls, knowledge_dir: Path, overlay_path: Path | None = None, store: SqlStore | Future[SqlStore] | None = None,
-        *, serverless: bool = False, max_backlog: int = DEFAULT_MAX_BACKLOG,
+        cls,
+        knowledge_dir: Path,
+        overlay_path: Path | None = None,
+        store: SqlStore | Future[SqlStore] | None = None,
+        *,
+        serverless: bool = False,
+        max_backlog: int = DEFAULT_MAX_BACKLOG,
         work_lease: float = DEFAULT_WORK_LEASE_SECONDS,
-    ) -> Runtime:  # fmt: skip
+    ) -> Runtime:
         snapshot = Snapshot.load(knowledge_dir, overlay_path)
         return cls(snapshot, overlay_path, store, serverless=serverless, max_backlog=max_backlog, work_lease=work_lease)
 

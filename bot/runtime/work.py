@@ -29,9 +29,13 @@ STORE_FAILED = "store_failed"  # set in the request context when its work could 
 
 class Background:
     def __init__(
-        self, store: StoreHandle, *, serverless: bool = False, max_backlog: int = DEFAULT_MAX_BACKLOG,
+        self,
+        store: StoreHandle,
+        *,
+        serverless: bool = False,
+        max_backlog: int = DEFAULT_MAX_BACKLOG,
         work_lease: float = DEFAULT_WORK_LEASE_SECONDS,
-    ):  # fmt: skip
+    ):
         self._store = store
         # On AWS Lambda nothing may run after the response (the function is frozen): small follow-up
         # work runs inline, and listeners' Web API work runs as Bolt lazy listeners (create_app).

@@ -38,9 +38,13 @@ def reply_in_thread(
     # Blocks as JSON text, which Slack and slack_sdk take as they are: a list of dicts would be walked
     # and encoded again on every post.
     client.chat_postMessage(
-        channel=channel, thread_ts=event.get("thread_ts") or ts, blocks=reply.blocks_json, text=reply.text,
-        unfurl_links=False, unfurl_media=False,
-    )  # fmt: skip
+        channel=channel,
+        thread_ts=event.get("thread_ts") or ts,
+        blocks=reply.blocks_json,
+        text=reply.text,
+        unfurl_links=False,
+        unfurl_media=False,
+    )
     note_question(context, surface, reply)
     return True
 
@@ -54,8 +58,12 @@ def note_question(context: BoltContext, surface: str, reply: Reply) -> None:
     runtime = runtime_of(context)
     settings = settings_of(context)
     record = gap_record(
-        answer, surface=surface, threshold=settings.answer_threshold,
-        keep_text=settings.store_questions, team=context.team_id, unknown_service=reply.unknown_service,
-    )  # fmt: skip
+        answer,
+        surface=surface,
+        threshold=settings.answer_threshold,
+        keep_text=settings.store_questions,
+        team=context.team_id,
+        unknown_service=reply.unknown_service,
+    )
     if record is not None:
         runtime.questions.add(record)

@@ -32,6 +32,8 @@ def welcome_member(event: dict, client: WebClient, context: BoltContext) -> None
         return
     starters = list(runtime_of(context).snapshot.knowledge.vocabulary.starter_questions)
     client.chat_postEphemeral(
-        channel=event["channel"], user=event["user"], blocks=build_welcome_blocks(starters),
+        channel=event["channel"],
+        user=event["user"],
+        blocks=build_welcome_blocks(starters),
         text="Welcome! Ask me who secures what on AWS.",
-    )  # fmt: skip
+    )

@@ -51,10 +51,13 @@ def record_what_was_wrong(body: dict, client: WebClient, context: BoltContext) -
     reason = (((values.get("reason") or {}).get("reason") or {}).get("selected_option") or {}).get("value")
     comment = ((values.get("comment") or {}).get("comment") or {}).get("value")
     _record(
-        context, body["user"]["id"], where, helpful=False,
+        context,
+        body["user"]["id"],
+        where,
+        helpful=False,
         reason=reason if reason in ui.FEEDBACK_REASONS else "other",
         comment=_text(comment, ui.FEEDBACK_COMMENT_LIMIT),
-    )  # fmt: skip
+    )
     _thank(client, context, where, helpful=False)
 
 
@@ -76,11 +79,14 @@ def _where(body: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
     """The answer voted on and the message that showed it, so the thanks can replace its buttons."""
     container = body.get("container") or {}
     return {
-        "service": value.get("service"), "topic": value.get("topic"), "q": value.get("q"),
-        "channel": container.get("channel_id"), "ts": container.get("message_ts"),
+        "service": value.get("service"),
+        "topic": value.get("topic"),
+        "q": value.get("q"),
+        "channel": container.get("channel_id"),
+        "ts": container.get("message_ts"),
         "ephemeral": bool(container.get("is_ephemeral")) or "message" not in body,
         "response_url": body.get("response_url"),
-    }  # fmt: skip
+    }
 
 
 def _record(context: BoltContext, user: str, where: dict[str, Any], *, helpful: bool, **why: str | None) -> None:
