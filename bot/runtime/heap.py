@@ -16,8 +16,8 @@ SERVER_ARENAS = 2
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """The cyclic collector off while a block runs: loading knowledge allocates hundreds of thousands of
-    objects that nearly all live on, and a collection every 700 allocations walked them again and again
-    (a third of the load's time). Reference counting still frees garbage meanwhile."""
+    objects that nearly all live on, which each collection would walk again. Reference counting still
+    frees garbage meanwhile."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -29,8 +29,8 @@ def gc_paused() -> Iterator[None]:
 
 def freeze_heap(*, collect_first: bool = False) -> None:
     """Move everything alive now (the knowledge snapshot, the libraries) out of the cyclic garbage
-    collector's reach: a full collection walked it in ~60 ms, a pause any request could hit. Reference
-    counting still frees these objects; `collect_first` gives their cycles one collection first."""
+    collector's reach, so no request waits on a full collection walking it. Reference counting still
+    frees these objects; `collect_first` gives their cycles one collection first."""
     if collect_first:
         gc.unfreeze()
         gc.collect()
@@ -40,8 +40,8 @@ def freeze_heap(*, collect_first: bool = False) -> None:
 def limit_malloc_arenas(arenas: int = SERVER_ARENAS) -> bool:
     """Cap glibc's malloc arenas, as MALLOC_ARENA_MAX does, unless the environment already sets it. glibc
     gives each thread that allocates an arena of its own (up to eight per core) and keeps each at its
-    peak: after bursts of Slack posts the worker threads' arenas held ~7 MB more than two would. Call
-    before the threads start. False where there is no such setting (musl, macOS): nothing to do."""
+    peak, so the worker threads' arenas would hold memory long after a burst of Slack posts. Call before
+    the threads start. False where there is no such setting (musl, macOS): nothing to do."""
     if os.environ.get("MALLOC_ARENA_MAX"):
         return False
     mallopt = getattr(ctypes.CDLL(None), "mallopt", None)

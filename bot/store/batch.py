@@ -1,7 +1,6 @@
 """Write-behind batches: records noted on the request path are written by one flush at a time, and
-everything that arrived while a write was running goes into the next one. Under load that is one
-transaction for many records instead of one each (at 8% of 3,000 requests/s, single inserts cost the
-server more CPU than answering)."""
+everything that arrived while a write was running goes into the next one: under load, one transaction
+for many records instead of one each."""
 
 from __future__ import annotations
 

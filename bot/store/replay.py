@@ -19,8 +19,8 @@ class SeenKeys:
 
     Keys are kept as their 64-bit hashes in 30-second buckets, dropped whole once expired. The current
     bucket is a set; a closed one becomes a sorted array searched by bisection, 8 bytes a key instead of
-    ~60, so 500 requests/s for five minutes cost ~2 MB rather than ~9. Two different keys sharing a hash
-    (odds ~1 in 10^8 at that rate) would refuse one genuine request, never accept a replay."""
+    a set entry's ~60. Two different keys sharing a hash would refuse one genuine request, never accept
+    a replay."""
 
     def __init__(self, ttl: float = SIGNATURE_TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
         self._buckets_kept = int(ttl // BUCKET_SECONDS) + 1
