@@ -7,6 +7,7 @@ from bot.knowledge.schema import Service
 from bot.matching.answer import Answer, summary_answer
 from bot.quiz import new_quiz, question_at
 from bot.render import blocks as ui
+from bot.render import home
 from bot.render.matrix import build_matrix
 from bot.replies import Reply, answer_reply, cached, fallback_text
 from bot.runtime.snapshot import Snapshot
@@ -29,7 +30,7 @@ def _new_quiz(snapshot: Snapshot) -> Reply:
     first = question_at(snapshot.quiz, state)
     if first is None:
         return Reply([ui.section("There are no quiz questions in the knowledge base yet.")], "No quiz")
-    return Reply(ui.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
+    return Reply(home.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
 
 
 def _command(snapshot: Snapshot, text: str) -> Reply:

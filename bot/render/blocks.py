@@ -1,4 +1,5 @@
-"""Answers, summaries, the Home tab and the quiz as Block Kit dicts. Pure functions, no Slack client."""
+"""Answers, service summaries, comparisons, the gap report and the Block Kit pieces they share, as Block Kit
+dicts. Pure functions, no Slack client."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Service, ServiceModel
 from bot.matching.answer import Answer, Suggestion
 from bot.matching.overlay import describe
-from bot.quiz import QuizQuestion, QuizState
 from bot.render.matrix import Matrix
 from bot.render.summaries import (
     OVERVIEW_CHARS,
@@ -38,7 +38,6 @@ MESSAGE_BLOCK_LIMIT = 50
 MODAL_BLOCK_LIMIT = 100
 MODAL_TITLE_LIMIT = 24
 BRIEF_TOOLS = 3  # tools named in an answer's context line; Details has them all
-HOME_BLOCK_LIMIT = 100
 
 OWNER_BADGES = {
     "AWS": ":large_orange_diamond: AWS",
@@ -51,9 +50,6 @@ SHARE = "share_in_channel"
 SUGGESTION = "suggestion"
 FEEDBACK_HELPFUL = "feedback_helpful"
 FEEDBACK_NOT_HELPFUL = "feedback_not_helpful"
-QUIZ_START = "quiz_start"
-QUIZ_ANSWER = "quiz_answer"
-HOME_SERVICE = "home_open_service"
 DETAILS = "answer_details"
 SERVICE_SECTIONS = {  # a service summary's sections, each one click away from the overview
     "aws": "AWS does",
@@ -69,7 +65,6 @@ FEEDBACK_REASONS = {
     "other": "is wrong in another way",
 }
 FEEDBACK_COMMENT_LIMIT = 500  # the long form of an answer or a service summary, in a modal
-STARTER_QUESTION = "starter_question"
 
 
 def escape(text: str) -> str:
@@ -77,16 +72,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, SECTION_LIMIT)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)}}
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": _cut(text, HEADER_LIMIT), "emoji": True}}
+    return {"type": "header", "text": {"type": "plain_text", "text": cut(text, HEADER_LIMIT), "emoji": True}}
 
 
 def divider() -> Block:
@@ -94,15 +89,15 @@ def divider() -> Block:
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, SECTION_LIMIT)}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)}]}
 
 
 def button(text: str, action_id: str, value: Any, style: str | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
-        "text": {"type": "plain_text", "text": _cut(text, BUTTON_TEXT_LIMIT), "emoji": True},
+        "text": {"type": "plain_text", "text": cut(text, BUTTON_TEXT_LIMIT), "emoji": True},
         "action_id": action_id,
-        "value": _cut(json.dumps(value, separators=(",", ":")), VALUE_LIMIT),
+        "value": cut(json.dumps(value, separators=(",", ":")), VALUE_LIMIT),
     }
     if style:
         element["style"] = style
@@ -125,7 +120,7 @@ def link(url: str, label: str) -> str:
 
 
 def _fields(*texts: str) -> Block:
-    return {"type": "section", "fields": [{"type": "mrkdwn", "text": _cut(t, 2000)} for t in texts[:10]]}
+    return {"type": "section", "fields": [{"type": "mrkdwn", "text": cut(t, 2000)} for t in texts[:10]]}
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -218,7 +213,7 @@ def build_answer_detail_blocks(knowledge: Knowledge, answer: Answer) -> list[Blo
 def build_details_modal(title: str, blocks: list[Block]) -> dict[str, Any]:
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": _cut(title, MODAL_TITLE_LIMIT)},
+        "title": {"type": "plain_text", "text": cut(title, MODAL_TITLE_LIMIT)},
         "close": {"type": "plain_text", "text": "Close"},
         "blocks": blocks[:MODAL_BLOCK_LIMIT],
     }
@@ -259,7 +254,7 @@ def _duty_blocks(knowledge: Knowledge, answer: Answer) -> list[Block]:
     checks = answer_checks(knowledge, answer)
     if checks:
         blocks.append(section("*Verify with:* " + ", ".join(link(c.url, f"{cid} - {c.title}") for cid, c in checks)))
-    blocks.append(context("Source: " + " · ".join(link(url, _short_url(url)) for url in answer.sources)))
+    blocks.append(context("Source: " + " · ".join(link(url, short_url(url)) for url in answer.sources)))
     return blocks
 
 
@@ -273,11 +268,11 @@ def _uncurated_blocks(knowledge: Knowledge, answer: Answer) -> list[Block]:
         blocks.append(context(escape(rule.explanation)))
         blocks.append(section(f"*AWS does:* {escape(rule.aws or '')}"))
         blocks.append(section(f"*You do:* {escape(rule.customer or '')}"))
-    blocks.append(context("Source: " + " · ".join(link(url, _short_url(url)) for url in answer.sources)))
+    blocks.append(context("Source: " + " · ".join(link(url, short_url(url)) for url in answer.sources)))
     return blocks
 
 
-def _short_url(url: str) -> str:
+def short_url(url: str) -> str:
     return url.removeprefix("https://")[:80]
 
 
@@ -349,7 +344,7 @@ def build_feedback_modal(metadata: str) -> dict[str, Any]:
 
 def build_suggestion_blocks(query: str, suggestions: Iterable[Suggestion]) -> list[Block]:
     suggestions = list(suggestions)
-    unsure = f"I am not sure what you mean by “{escape(_cut(query, 200))}”."
+    unsure = f"I am not sure what you mean by “{escape(cut(query, 200))}”."
     if not suggestions:
         return [section(f"{unsure} Try naming a service and a duty, e.g. _who patches RDS?_")]
     return _suggestion_buttons(f"{unsure} Did you mean…", suggestions)
@@ -436,7 +431,7 @@ def _chunked(heading: str, lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     current = heading
     for line in lines:
-        line = _cut(line, SECTION_LIMIT - len(heading) - 2)
+        line = cut(line, SECTION_LIMIT - len(heading) - 2)
         if len(current) + 1 + len(line) > SECTION_LIMIT:
             blocks.append(section(current))
             current = line
@@ -456,7 +451,7 @@ def build_compare_blocks(knowledge: Knowledge, left: Service, right: Service) ->
     def cell(service: Service, topic: str) -> str:
         item = next((i for i in service.responsibilities if i.topic == topic), None)
         return (
-            f"{OWNER_BADGES[item.owner]}\n{escape(_cut(item.customer if item.owner != 'AWS' else item.aws, 300))}"
+            f"{OWNER_BADGES[item.owner]}\n{escape(cut(item.customer if item.owner != 'AWS' else item.aws, 300))}"
             if item
             else "_not covered_"
         )
@@ -513,7 +508,7 @@ def build_help_blocks() -> list[Block]:
 
 
 def build_unknown_service_blocks(name: str, similar: list[Service]) -> list[Block]:
-    text = f"I do not know a service called “{escape(_cut(name, 100))}”."
+    text = f"I do not know a service called “{escape(cut(name, 100))}”."
     if not similar:
         return [section(text + " Type `/srm list` to see them all.")]
     return _suggestion_buttons(text + " Did you mean…", [Suggestion(s.key, None, s.name) for s in similar])
@@ -531,94 +526,3 @@ def build_gaps_blocks(report: GapReport) -> list[Block]:
         blocks += _chunked(heading, [f"• {escape(row)}" for row in rows] or ["_none_"])
     blocks.append(context("Run `srm gaps --since 7d` for the full report; add what is missing to `knowledge/`."))
     return blocks[:MESSAGE_BLOCK_LIMIT]
-
-
-# --- quiz -------------------------------------------------------------------------------------
-def build_quiz_question_blocks(question: QuizQuestion, state: QuizState) -> list[Block]:
-    elements = [
-        button(owner, QUIZ_ANSWER + f"_{owner.lower()}", {**state.as_value(), "pick": owner})
-        for owner in ("AWS", "Customer", "Shared")
-    ]
-    return [
-        section(
-            f"*Question {state.position + 1} of {state.total}* (score so far: {state.score})\n{escape(question.text)}"
-        ),
-        actions(elements, block_id="quiz"),
-    ]
-
-
-def build_quiz_feedback_blocks(
-    question: QuizQuestion,
-    picked: str,
-    state: QuizState,
-    next_question: QuizQuestion | None,
-    best: tuple[int, int] | None = None,
-) -> list[Block]:
-    """`best`: the player's best finished quiz so far (score, total), shown with the final score."""
-    verdict = ":white_check_mark: Right!" if picked == question.owner else f":x: Not quite - it is *{question.owner}*."
-    blocks = [
-        section(f"{escape(question.text)}\nYou said *{escape(picked)}*. {verdict}"),
-        section(f"*AWS does:* {escape(question.aws)}\n*You do:* {escape(question.customer)}"),
-        context(f"Category: {question.category} · Source: {link(question.source, _short_url(question.source))}"),
-    ]
-    if next_question is None:
-        best_line = f" Your best so far: {best[0]} of {best[1]}." if best else ""
-        blocks.append(
-            section(
-                f":trophy: *Quiz finished: {state.score} of {state.total} right.*{best_line}"
-                " Type `/srm quiz` to play again."
-            )
-        )
-    else:
-        blocks += build_quiz_question_blocks(next_question, state)
-    return blocks
-
-
-def build_quiz_intro_blocks(first: QuizQuestion, state: QuizState) -> list[Block]:
-    intro = section(
-        f"*Shared responsibility quiz* - {state.total} questions. "
-        "For each duty, who owns it: AWS, the customer, or both?"
-    )
-    return [intro, *build_quiz_question_blocks(first, state)]
-
-
-# --- onboarding -------------------------------------------------------------------------------
-def build_home_view(knowledge: Knowledge, opened: Service | None = None) -> dict[str, Any]:
-    tour = [
-        header("Welcome to srm-bot"),
-        section("I answer *who secures what on AWS* - the Shared Responsibility Model - with a source for every fact."),
-    ]
-    for concept in knowledge.home_tour:
-        tour.append(section(f"*{escape(concept.title)}*\n{escape(concept.explanation)}"))
-    options = [
-        {"text": {"type": "plain_text", "text": _cut(s.name, 75)}, "value": s.key}
-        for s in sorted(knowledge.services.values(), key=lambda s: s.name.lower())
-    ][:100]
-    tour.append({"type": "divider"})
-    tour.append(
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": "*Open a service summary*"},
-            "accessory": {
-                "type": "static_select",
-                "action_id": HOME_SERVICE,
-                "placeholder": {"type": "plain_text", "text": "Choose a service"},
-                "options": options,
-            },
-        }
-    )
-    tour.append(actions([button("Start the quiz", QUIZ_START, {"from": "home"}, style="primary")]))
-    if opened is not None:
-        tour += [{"type": "divider"}, *build_service_blocks(knowledge, opened)]
-    return {"type": "home", "blocks": tour[:HOME_BLOCK_LIMIT]}
-
-
-def build_welcome_blocks(starters: list[str]) -> list[Block]:
-    elements = [button(q, f"{STARTER_QUESTION}_{i}", {"q": q}) for i, q in enumerate(starters[:3])]
-    return [
-        section(
-            ":wave: *Welcome!* I answer who secures what on AWS under the Shared Responsibility Model. "
-            "Try one of these, or open my Home tab for a tour and a quiz:"
-        ),
-        actions(elements),
-    ]

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.render import blocks as ui
+from bot.render import home
 from tests.support.fake_slack import BOT_USER_ID, settle
 from tests.support.signed import (
     BOT_TOKEN,
@@ -58,7 +59,7 @@ def test_slash_help_list_compare_quiz(bot):
     assert "/srm compare" in all_text(post(bot.events_url, command_body(""), FORM).json()["blocks"])
     assert "Amazon EC2" in all_text(post(bot.events_url, command_body("list"), FORM).json()["blocks"])
     quiz = post(bot.events_url, command_body("quiz"), FORM).json()
-    assert ui.QUIZ_ANSWER in all_text(quiz["blocks"])
+    assert home.QUIZ_ANSWER in all_text(quiz["blocks"])
 
 
 def test_slash_unknown_service_offers_did_you_mean(bot):
@@ -157,11 +158,11 @@ def test_app_home_opened_publishes_tour(bot, slack):
     view = call.args["view"]
     text = all_text(view["blocks"])
     assert view["type"] == "home" and len(view["blocks"]) <= 100
-    assert "Security OF the cloud" in text and ui.QUIZ_START in text and ui.HOME_SERVICE in text
+    assert "Security OF the cloud" in text and home.QUIZ_START in text and home.HOME_SERVICE in text
 
 
 def test_home_service_menu_shows_summary(bot, slack):
-    body = action_body(ui.HOME_SERVICE, "", response_url=None, selected="ec2",
+    body = action_body(home.HOME_SERVICE, "", response_url=None, selected="ec2",
                        container={"type": "view", "view_id": "V1"})  # fmt: skip
     assert post(bot.events_url, body, FORM).status == 200
     [call] = slack.wait_for("views.publish")
@@ -169,13 +170,13 @@ def test_home_service_menu_shows_summary(bot, slack):
 
 
 def test_quiz_flow_from_home_to_score(bot, slack):
-    post(bot.events_url, action_body(ui.QUIZ_START, "{}", response_url=None, container={"type": "view"}), FORM)
+    post(bot.events_url, action_body(home.QUIZ_START, "{}", response_url=None, container={"type": "view"}), FORM)
     [intro] = slack.wait_for("chat.postMessage")
     assert intro.args["channel"] == "U0001"
     blocks = intro.args["blocks"]
     for _ in range(10):
         button = next(e for b in blocks if b["type"] == "actions" for e in b["elements"]
-                      if e["action_id"].startswith(ui.QUIZ_ANSWER))  # fmt: skip
+                      if e["action_id"].startswith(home.QUIZ_ANSWER))  # fmt: skip
         slack.clear()
         post(bot.events_url, action_body(button["action_id"], button["value"], response_url=slack.response_url()), FORM)
         [reply] = slack.wait_for("response_url")
@@ -226,7 +227,7 @@ def test_welcome_in_onboarding_channel_only(bot, slack):
     [call] = slack.wait_for("chat.postEphemeral")
     bot.finish_work()
     assert len(slack.recorded("chat.postEphemeral")) == 1
-    assert call.args["user"] == "U0002" and all_text(call.args["blocks"]).count(ui.STARTER_QUESTION) == 3
+    assert call.args["user"] == "U0002" and all_text(call.args["blocks"]).count(home.STARTER_QUESTION) == 3
 
 
 def test_bad_signature_is_rejected(bot, slack):

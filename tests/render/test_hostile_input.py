@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.render import blocks as ui
+from bot.render import home
 from bot.render.summaries import answer_to_dict
 from bot.render.text import render_answer
 from bot.runtime.snapshot import Snapshot
@@ -121,7 +122,7 @@ def test_slash_command_survives_anything(text):
 def test_every_service_summary_and_the_home_view_fit(knowledge):
     for service in knowledge.services.values():
         assert_within_limits(ui.build_service_blocks(knowledge, service))
-        assert_within_limits(ui.build_home_view(knowledge, service)["blocks"], ui.HOME_BLOCK_LIMIT)
+        assert_within_limits(home.build_home_view(knowledge, service)["blocks"], home.HOME_BLOCK_LIMIT)
     services = list(knowledge.services.values())
     for left, right in itertools.pairwise(services):
         assert_within_limits(ui.build_compare_blocks(knowledge, left, right))

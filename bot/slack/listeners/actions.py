@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.quiz import QuizState, answer_quiz, new_quiz, question_at
 from bot.render import blocks as ui
+from bot.render import home
 from bot.replies import answer_reply, fallback_text
 from bot.slack.ack import Work, listen
 from bot.slack.context import runtime_of
@@ -22,11 +23,11 @@ def register(app: App, lazy: bool) -> None:
     listeners: dict[str | re.Pattern[str], Work] = {
         ui.SHARE: share_in_channel,
         re.compile(rf"^{ui.SUGGESTION}_\d+$"): open_suggestion,
-        ui.QUIZ_START: start_quiz,
-        re.compile(rf"^{ui.QUIZ_ANSWER}_"): answer_quiz_button,
-        ui.HOME_SERVICE: open_home_service,
+        home.QUIZ_START: start_quiz,
+        re.compile(rf"^{home.QUIZ_ANSWER}_"): answer_quiz_button,
+        home.HOME_SERVICE: open_home_service,
         ui.DETAILS: show_details,
-        re.compile(rf"^{ui.STARTER_QUESTION}_\d+$"): ask_starter_question,
+        re.compile(rf"^{home.STARTER_QUESTION}_\d+$"): ask_starter_question,
     }
     for action_id, listener in listeners.items():
         listen(app.action(action_id), listener, lazy=lazy)
@@ -84,7 +85,7 @@ def start_quiz(body: dict, client: WebClient, respond: Respond, context: BoltCon
     state = new_quiz(questions)
     first = question_at(questions, state)
     if first is not None:
-        _reply(body, client, respond, ui.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
+        _reply(body, client, respond, home.build_quiz_intro_blocks(first, state), "Shared responsibility quiz")
 
 
 def answer_quiz_button(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
@@ -100,7 +101,7 @@ def answer_quiz_button(action: dict, body: dict, client: WebClient, respond: Res
         return
     following = question_at(questions, state)
     best = _record_score(body["user"]["id"], state, context) if following is None else None
-    blocks = ui.build_quiz_feedback_blocks(question, picked, state, following, best)
+    blocks = home.build_quiz_feedback_blocks(question, picked, state, following, best)
     _reply(body, client, respond, blocks, f"Quiz: the answer is {question.owner}", replace=True)
 
 
@@ -116,7 +117,7 @@ def _record_score(user: str, state: QuizState, context: BoltContext) -> tuple[in
 def open_home_service(action: dict, body: dict, client: WebClient, context: BoltContext) -> None:
     knowledge = runtime_of(context).snapshot.knowledge
     key = (action.get("selected_option") or {}).get("value", "")
-    client.views_publish(user_id=body["user"]["id"], view=ui.build_home_view(knowledge, knowledge.services.get(key)))
+    client.views_publish(user_id=body["user"]["id"], view=home.build_home_view(knowledge, knowledge.services.get(key)))
 
 
 def ask_starter_question(action: dict, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.render.blocks import build_home_view, build_welcome_blocks
+from bot.render.home import build_home_view, build_welcome_blocks
 from bot.slack.ack import listen
 from bot.slack.context import runtime_of, settings_of
 from bot.slack.listeners.answers import reply_in_thread

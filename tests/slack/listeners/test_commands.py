@@ -14,7 +14,7 @@ from bot.slack.listeners.commands import (
     post_gap_report,
     register,
 )
-from tests.slack.listeners.conftest import ADMIN
+from tests.slack.conftest import ADMIN
 
 
 def command(text: str, user: str = "U0001") -> dict:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.render.blocks import HOME_SERVICE, STARTER_QUESTION
+from bot.render.home import HOME_SERVICE, STARTER_QUESTION
 from bot.slack.listeners.events import answer_mention, publish_home, welcome_member
-from tests.slack.listeners.conftest import BOT_USER
+from tests.slack.conftest import BOT_USER
 
 
 def mention(text: str, ts: str = "1700000000.000100", **extra: str) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.slack.listeners.messages import answer_message, looks_like_question
-from tests.slack.listeners.conftest import BOT_USER
+from tests.slack.conftest import BOT_USER
 
 
 def message(text: str, channel: str = "C0001", ts: str = "1.1", **extra: str) -> dict:

@@ -1,5 +1,6 @@
-"""Listener unit tests in the style of Bolt's starter template: each listener is a plain function, called
-with a mocked `ack`, `respond` and Web API client, and the real knowledge snapshot and in-memory store.
+"""Slack unit tests in the style of Bolt's starter template: each listener (and the ack plumbing) is a
+plain function, called with a mocked `ack`, `respond` and Web API client, and the real knowledge snapshot
+and in-memory store.
 
 The runtime is serverless (as on AWS Lambda), so the work a listener leaves for after the ack runs inline
 and every test is deterministic."""
