@@ -127,11 +127,12 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
 def http_config(web: Starlette, host: str, port: int, request_seconds: float = REQUEST_SECONDS) -> uvicorn.Config:
     """uvicorn's settings for srm-bot: no access log (Slack retries are logged by the bot), idle
     connections closed after KEEP_ALIVE_SECONDS, and each request must arrive whole within
-    `request_seconds` (BoundedRequests)."""
+    `request_seconds` (BoundedRequests). No WebSocket protocol: Slack never opens one, and uvicorn's
+    default loads the websockets library for it."""
     protocol = type("BoundedRequests", (BoundedRequests,), {"request_seconds": request_seconds})
     return uvicorn.Config(
         web, host=host, port=port, log_config=None, access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        http=protocol,
+        http=protocol, ws="none",
     )  # fmt: skip
 
 
