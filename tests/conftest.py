@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import sqlalchemy
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
+from tests.support import executables
 
 DATA = Path(__file__).parent / "data"
 KNOWLEDGE_DIR = Settings.from_env().knowledge_dir
@@ -32,11 +32,8 @@ def matcher(knowledge: Knowledge) -> Matcher:
 
 @pytest.fixture(scope="session")
 def srm_executable() -> str:
-    """The `srm` command installed beside the interpreter running the tests (`pip install -e`): the one way
-    tests find it, so they run the code of this checkout whatever the working directory."""
-    path = shutil.which("srm", path=str(Path(sys.executable).parent))
-    assert path, f"no srm beside {sys.executable}: run pip install -e '.[test]'"
-    return path
+    """The `srm` command of this checkout (tests.support.executables: the one way tests find it)."""
+    return executables.srm_executable()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ and the reason and comment reach `srm gaps` and `/srm gaps`."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -22,7 +20,6 @@ from tests.support.signed import action_body, command_body, event_body, mention_
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
-SRM = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "srm")
 ADMIN = "UADMIN1"
 EVER = datetime(2000, 1, 1)
 
@@ -76,7 +73,7 @@ def test_helpful_vote_replaces_the_buttons_of_a_thread_answer(feedback_bot, slac
     assert (vote.service, vote.topic, vote.helpful, vote.reason) == ("rds", "engine_patching", True, None)
 
 
-def test_not_helpful_asks_what_was_wrong_and_the_answer_reaches_the_gap_reports(feedback_bot, slack):
+def test_not_helpful_asks_what_was_wrong_and_the_answer_reaches_the_gap_reports(feedback_bot, slack, srm):
     bot, url = feedback_bot
     reply = post(bot.events_url, command_body("who patches RDS?"), FORM).json()
     container = {"type": "message", "channel_id": "C0001", "message_ts": "900.1", "is_ephemeral": True}
@@ -94,11 +91,16 @@ def test_not_helpful_asks_what_was_wrong_and_the_answer_reaches_the_gap_reports(
     [vote] = bot.runtime.store.feedback(since=EVER)
     assert (vote.service, vote.helpful, vote.reason) == ("rds", False, "owner")
 
-    report = json.loads(srm("gaps", "--json", database_url=url).stdout)["not_helpful"]
+    gaps_json = srm("gaps", "--json", env={"SRM_DATABASE_URL": url})
+    assert gaps_json.returncode == 0, gaps_json.stderr
+    report = json.loads(gaps_json.stdout)["not_helpful"]
     comment = "<!channel> it is Shared, we pick the window"
     assert report == [{"service": "rds", "topic": "engine_patching", "not_helpful": 1, "helpful": 0,
                        "reasons": {"owner": 1}, "comments": [comment]}]  # fmt: skip
-    assert "rds / engine_patching: 1 not helpful, 0 helpful (wrong: owner 1)" in srm("gaps", database_url=url).stdout
+    assert (
+        "rds / engine_patching: 1 not helpful, 0 helpful (wrong: owner 1)"
+        in srm("gaps", env={"SRM_DATABASE_URL": url}).stdout
+    )
 
     slack.clear()
     admin = command_body("gaps", response_url=slack.response_url("gaps")).replace("U0001", ADMIN)
@@ -120,9 +122,3 @@ def test_closing_the_form_still_counts_the_vote_and_a_forged_reason_is_other(fee
     closed, forged = bot.runtime.store.feedback(since=EVER)
     assert (closed.helpful, closed.reason, closed.comment) == (False, None, None)
     assert forged.reason == "other" and len(forged.comment or "") == ui.FEEDBACK_COMMENT_LIMIT
-
-
-def srm(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRM_"))}
-    env["SRM_DATABASE_URL"] = database_url
-    return subprocess.run([SRM, *args], capture_output=True, text=True, timeout=60, env=env)

@@ -20,13 +20,14 @@ import sqlalchemy as sa
 import yaml
 
 from bot.settings import Settings
+from tests.support.executables import srm_executable
 from tests.support.fake_slack import FakeSlack, settle
 from tests.support.local_server import free_port
 from tests.support.signed import BOT_TOKEN, SIGNING_SECRET, event_body, get, mention_event, post, status
 
 JSON = "application/json"
 ROOT = Path(__file__).resolve().parents[2]
-SRM = str(ROOT / ".venv" / "bin" / "srm")
+SRM = srm_executable()
 MENTIONS = 24
 PASSWORD = "hunter2-not-shown"
 
