@@ -102,8 +102,9 @@ def serve_http(settings: Settings, snapshot: Snapshot, host: str, port: int) -> 
     def on_startup() -> None:
         freeze_heap()
         install_sighup(runtime.live_knowledge)
-        threading.Thread(target=_open_store_then_watch, args=(settings, store, runtime, app),
-                         name="srm-start", daemon=True).start()  # fmt: skip
+        threading.Thread(
+            target=_open_store_then_watch, args=(settings, store, runtime, app), name="srm-start", daemon=True
+        ).start()
 
     def on_shutdown() -> None:
         runtime.work.drain(settings.drain_seconds)
@@ -131,9 +132,15 @@ def http_config(web: Starlette, host: str, port: int, request_seconds: float = R
     default loads the websockets library for it."""
     protocol = type("BoundedRequests", (BoundedRequests,), {"request_seconds": request_seconds})
     return uvicorn.Config(
-        web, host=host, port=port, log_config=None, access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        http=protocol, ws="none",
-    )  # fmt: skip
+        web,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        http=protocol,
+        ws="none",
+    )
 
 
 class BoundedRequests(HttpToolsProtocol):
@@ -191,9 +198,12 @@ class DrainingServer(uvicorn.Server):
 
 def _runtime(settings: Settings, snapshot: Snapshot, store: SqlStore | Future[SqlStore]) -> Runtime:
     return Runtime(
-        snapshot, settings.overlay_path, store, max_backlog=settings.max_backlog,
+        snapshot,
+        settings.overlay_path,
+        store,
+        max_backlog=settings.max_backlog,
         work_lease=settings.work_lease_seconds,
-    )  # fmt: skip
+    )
 
 
 def start_upkeep(runtime: Runtime, app: App, lease_seconds: float) -> threading.Thread:

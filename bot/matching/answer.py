@@ -57,10 +57,20 @@ def item_answer(
     suggestions: tuple[Suggestion, ...] = (),
 ) -> Answer:
     return Answer(
-        query, "answered", "item", service=service.key, topic=item.topic, owner=item.owner, category=item.category,
-        tools=item.tools, sources=item.sources, item=item, confidence=round(confidence, 2), suggestions=suggestions,
+        query,
+        "answered",
+        "item",
+        service=service.key,
+        topic=item.topic,
+        owner=item.owner,
+        category=item.category,
+        tools=item.tools,
+        sources=item.sources,
+        item=item,
+        confidence=round(confidence, 2),
+        suggestions=suggestions,
         basis="item",
-    )  # fmt: skip
+    )
 
 
 def concept_answer(
@@ -72,14 +82,28 @@ def concept_answer(
     basis: Basis | None = None,
 ) -> Answer:
     return Answer(
-        query, "answered", "concept", service=service.key if service else None, topic=concept.topic,
-        owner=concept.owner, category=concept.category, tools=concept.tools, sources=concept.sources,
-        concept=concept, confidence=round(confidence, 2), suggestions=suggestions, basis=basis,
-    )  # fmt: skip
+        query,
+        "answered",
+        "concept",
+        service=service.key if service else None,
+        topic=concept.topic,
+        owner=concept.owner,
+        category=concept.category,
+        tools=concept.tools,
+        sources=concept.sources,
+        concept=concept,
+        confidence=round(confidence, 2),
+        suggestions=suggestions,
+        basis=basis,
+    )
 
 
 def summary_answer(query: str, service: Service, confidence: float) -> Answer:
     return Answer(
-        query, "answered", "summary", service=service.key, sources=tuple(link.url for link in service.docs),
+        query,
+        "answered",
+        "summary",
+        service=service.key,
+        sources=tuple(link.url for link in service.docs),
         confidence=round(confidence, 2),
-    )  # fmt: skip
+    )

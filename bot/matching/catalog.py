@@ -147,11 +147,26 @@ def uncurated_answer(text: str, key: str, entry: CatalogService, rule: Concept |
     docs = (entry.security_docs,) if entry.security_docs else ()
     if rule is None:
         return Answer(
-            text, "answered", "uncurated", service=key, sources=docs, confidence=NAME_ONLY_CONFIDENCE,
+            text,
+            "answered",
+            "uncurated",
+            service=key,
+            sources=docs,
+            confidence=NAME_ONLY_CONFIDENCE,
             message=f"{entry.name} is not curated yet: I have no checked answer for it.",
-        )  # fmt: skip
+        )
     return Answer(
-        text, "answered", "uncurated", service=key, topic=rule.topic, owner=rule.owner, category=rule.category,
-        tools=rule.tools, sources=(*docs, *rule.sources), concept=rule, confidence=RULE_CONFIDENCE, basis="layer",
+        text,
+        "answered",
+        "uncurated",
+        service=key,
+        topic=rule.topic,
+        owner=rule.owner,
+        category=rule.category,
+        tools=rule.tools,
+        sources=(*docs, *rule.sources),
+        concept=rule,
+        confidence=RULE_CONFIDENCE,
+        basis="layer",
         message=f"{entry.name} is not curated yet: this is the general rule, not a checked answer for it.",
-    )  # fmt: skip
+    )

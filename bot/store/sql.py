@@ -210,9 +210,11 @@ class SqlStore:
         taken = []
         with self._begin() as connection:
             due = connection.execute(
-                sa.select(work.c.key, work.c.body).where(work.c.lease_until < now).order_by(work.c.accepted_at)
+                sa.select(work.c.key, work.c.body)
+                .where(work.c.lease_until < now)
+                .order_by(work.c.accepted_at)
                 .limit(limit)
-            ).all()  # fmt: skip
+            ).all()
             for key, body in due:
                 take = work.update().where(work.c.key == key, work.c.lease_until < now)
                 if connection.execute(take.values(owner=owner, lease_until=lease_until)).rowcount == 1:
