@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 from bot import metrics
 from bot.gaps import gap_record
 from bot.replies import Reply, answer_reply
-from bot.runtime.work import RECOVERED
 from bot.slack.context import runtime_of, settings_of
 
 log = logging.getLogger(__name__)
@@ -25,26 +24,14 @@ def strip_mentions(text: str) -> str:
 
 
 def reply_in_thread(
-    client: WebClient,
-    context: BoltContext,
-    event: dict,
-    surface: str,
-    reply: Reply | None = None,
-    *,
-    event_id: str | None = None,
+    client: WebClient, context: BoltContext, event: dict, surface: str, reply: Reply | None = None
 ) -> bool:
     """Answer a message in its thread, once per message however many events (or instances) see it."""
     runtime = runtime_of(context)
     channel, ts = event.get("channel"), event.get("ts")
     if not channel or not ts:
         return False
-    message = f"message:{channel}:{ts}"
-    # The event that claims the message is recorded with the claim: if this process dies between the
-    # claim and the post, the instance that takes the event's work up finds its own claim and posts
-    # (an acked mention is answered), while a sibling event (message and app_mention) still skips it.
-    claimer = f"{message}:{event_id}" if event_id else None
-    taken_up_own = bool(context.get(RECOVERED) and claimer)
-    if not runtime.store.claim(message, claimer) and not (taken_up_own and runtime.store.claimed(claimer or "")):
+    if not runtime.store.claim(f"message:{channel}:{ts}"):
         log.info("message %s/%s already answered", channel, ts)
         return False
     reply = reply or answer_reply(runtime.snapshot, strip_mentions(event.get("text") or ""))

@@ -17,8 +17,8 @@ def register(app: App, lazy: bool) -> None:
     listen(app.event("member_joined_channel"), welcome_member, lazy=lazy)
 
 
-def answer_mention(event: dict, body: dict, client: WebClient, context: BoltContext) -> None:
-    reply_in_thread(client, context, event, "mention", event_id=body.get("event_id"))
+def answer_mention(event: dict, client: WebClient, context: BoltContext) -> None:
+    reply_in_thread(client, context, event, "mention")
 
 
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:

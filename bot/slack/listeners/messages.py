@@ -23,13 +23,13 @@ def looks_like_question(text: str) -> bool:
     return bool(QUESTION.search(text))
 
 
-def answer_message(event: dict, body: dict, client: WebClient, context: BoltContext) -> None:
+def answer_message(event: dict, client: WebClient, context: BoltContext) -> None:
     if event.get("subtype") or event.get("bot_id") or not event.get("user"):
         return  # edits, joins, bot posts (ours included) are never answered
     runtime, settings = runtime_of(context), settings_of(context)
     text = event.get("text") or ""
     if event.get("channel_type") == "im":
-        reply_in_thread(client, context, event, "dm", event_id=body.get("event_id"))
+        reply_in_thread(client, context, event, "dm")
         return
     if context.bot_user_id and f"<@{context.bot_user_id}" in text:
         return  # app_mention answers it
@@ -44,4 +44,4 @@ def answer_message(event: dict, body: dict, client: WebClient, context: BoltCont
         and answer.kind != "summary"
         and answer.confidence >= settings.answer_threshold
     ):
-        reply_in_thread(client, context, event, "channel", reply, event_id=body.get("event_id"))
+        reply_in_thread(client, context, event, "channel", reply)

@@ -8,7 +8,6 @@ from datetime import datetime
 import pytest
 
 from bot.replies import answer_reply
-from bot.runtime.work import RECOVERED
 from bot.slack.listeners.answers import note_question, reply_in_thread, strip_mentions
 
 
@@ -41,21 +40,3 @@ def test_only_badly_answered_questions_are_kept_and_their_text_only_when_allowed
     note_question(context, "slash", answer_reply(context["runtime"].snapshot, "what is the weather in paris"))
     [record] = store.questions(since=datetime(2000, 1, 1))
     assert record.text == "what is the weather in paris" and record.surface == "slash"
-
-
-def test_work_taken_up_again_posts_when_its_own_event_claimed_the_message_and_died(client, context):
-    """The process that claimed the message died before posting: the instance that takes the event's
-    recorded work up finds the claim is its event's own and answers."""
-    event = {"channel": "C0001", "ts": "2.2", "text": "who patches rds?"}
-    context["runtime"].store.claim("message:C0001:2.2", "message:C0001:2.2:Ev1")
-    context[RECOVERED] = "event:Ev1"
-    assert reply_in_thread(client, context, event, "mention", event_id="Ev1") is True
-    client.chat_postMessage.assert_called_once()
-
-
-def test_a_message_claimed_by_a_sibling_event_is_not_answered_again_even_when_taken_up(client, context):
-    event = {"channel": "C0001", "ts": "3.3", "text": "who patches rds?"}
-    assert reply_in_thread(client, context, event, "channel", event_id="EvMessage") is True
-    context[RECOVERED] = "event:EvMention"
-    assert reply_in_thread(client, context, event, "mention", event_id="EvMention") is False
-    client.chat_postMessage.assert_called_once()

@@ -16,9 +16,7 @@ def mention(text: str, ts: str = "1700000000.000100", **extra: str) -> dict:
 
 
 def test_a_mention_is_answered_in_its_thread(client, context):
-    answer_mention(
-        event=mention("who patches the guest os on ec2?"), body={"event_id": "Ev1"}, client=client, context=context
-    )
+    answer_mention(event=mention("who patches the guest os on ec2?"), client=client, context=context)
     client.chat_postMessage.assert_called_once()
     posted = client.chat_postMessage.call_args.kwargs
     assert posted["channel"] == "C0001" and posted["thread_ts"] == "1700000000.000100"
@@ -27,26 +25,19 @@ def test_a_mention_is_answered_in_its_thread(client, context):
 
 
 def test_a_mention_inside_a_thread_is_answered_in_that_thread(client, context):
-    answer_mention(
-        event=mention("who patches rds?", thread_ts="1699999999.000001"),
-        body={"event_id": "Ev1"},
-        client=client,
-        context=context,
-    )
+    answer_mention(event=mention("who patches rds?", thread_ts="1699999999.000001"), client=client, context=context)
     assert client.chat_postMessage.call_args.kwargs["thread_ts"] == "1699999999.000001"
 
 
 def test_the_same_message_is_answered_once(client, context):
     event = mention("who patches rds?")
-    answer_mention(event=event, body={"event_id": "Ev1"}, client=client, context=context)
-    answer_mention(
-        event=event, body={"event_id": "Ev1"}, client=client, context=context
-    )  # a retry, or the message event for it
+    answer_mention(event=event, client=client, context=context)
+    answer_mention(event=event, client=client, context=context)  # a retry, or the message event for it
     client.chat_postMessage.assert_called_once()
 
 
 def test_a_mention_the_bot_cannot_answer_is_kept_for_the_gap_report(client, context):
-    answer_mention(event=mention("tell me a joke"), body={"event_id": "Ev1"}, client=client, context=context)
+    answer_mention(event=mention("tell me a joke"), client=client, context=context)
     [record] = context["runtime"].store.questions(since=datetime(2000, 1, 1))
     assert record.surface == "mention" and record.status != "answered" and record.text is None
 

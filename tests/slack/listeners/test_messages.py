@@ -15,20 +15,13 @@ def message(text: str, channel: str = "C0001", ts: str = "1.1", **extra: str) ->
 
 
 def test_a_direct_message_is_answered_in_its_thread(client, context):
-    answer_message(
-        event=message("hi", channel="D0001", channel_type="im"),
-        body={"event_id": "Ev1"},
-        client=client,
-        context=context,
-    )
+    answer_message(event=message("hi", channel="D0001", channel_type="im"), client=client, context=context)
     posted = client.chat_postMessage.call_args.kwargs
     assert posted["channel"] == "D0001" and posted["thread_ts"] == "1.1"
 
 
 def test_a_confident_question_in_a_channel_is_answered(client, context):
-    answer_message(
-        event=message("who patches the guest os on ec2?"), body={"event_id": "Ev1"}, client=client, context=context
-    )
+    answer_message(event=message("who patches the guest os on ec2?"), client=client, context=context)
     assert client.chat_postMessage.call_args.kwargs["thread_ts"] == "1.1"
 
 
@@ -47,17 +40,12 @@ def test_a_confident_question_in_a_channel_is_answered(client, context):
     ids=["mode-off", "statement", "off-topic", "summary", "bot", "edit", "mention", "no-user"],
 )
 def test_channel_messages_left_alone(event, client, context):
-    answer_message(event=event, body={"event_id": "Ev1"}, client=client, context=context)
+    answer_message(event=event, client=client, context=context)
     client.chat_postMessage.assert_not_called()
 
 
 def test_mode_all_answers_a_statement_about_shared_responsibility(client, context):
-    answer_message(
-        event=message("patching the guest os on ec2", channel="CALL"),
-        body={"event_id": "Ev1"},
-        client=client,
-        context=context,
-    )
+    answer_message(event=message("patching the guest os on ec2", channel="CALL"), client=client, context=context)
     client.chat_postMessage.assert_called_once()
 
 
@@ -72,5 +60,5 @@ def test_looks_like_question(text, question):
 def test_a_channel_without_a_mode_is_quiet_by_default(client, context):
     event = {"type": "message", "user": "U0001", "text": "who patches the guest os on ec2?", "ts": "1.1",
              "channel": "CNEW", "channel_type": "channel"}  # fmt: skip
-    answer_message(event=event, body={"event_id": "Ev1"}, client=client, context=context)
+    answer_message(event=event, client=client, context=context)
     client.chat_postMessage.assert_not_called()
