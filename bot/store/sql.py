@@ -95,17 +95,15 @@ class SqlStore:
             connection.rollback()
         return self.healthy
 
-    def claim(self, key: str, claimer: str | None = None) -> bool:
-        """True for the first instance to claim `key`, False for every later claim, on any instance. A
-        `claimer` key is written in the same transaction, so who claimed `key` can be asked later."""
+    def claim(self, key: str) -> bool:
+        """True for the first instance to claim `key`, False for every later claim, on any instance."""
         now = time.time()
-        rows = [{"key": k[:255], "claimed_at": now} for k in (key, claimer) if k]
         try:
             with self._begin() as connection:
-                connection.execute(CLAIM, rows)
+                connection.execute(CLAIM, {"key": key[:255], "claimed_at": now})
         except IntegrityError:
             return False
-        self._count_claims(len(rows), now)
+        self._count_claims(1, now)
         return True
 
     def claimed(self, key: str) -> bool:
