@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 BOT = Path(__file__).resolve().parents[1] / "bot"
 
 # The inner layers, allow-listed: the parts of bot/ each may import (itself included).
@@ -25,10 +23,6 @@ ENTRY_POINTS = {"cli", "serve", "web", "lambda_handler", "healthcheck"}
 # Slack and the HTTP server stay out of the domain; the domain is everything pure that a CLI also uses.
 SLACK_AND_WEB = {"slack_bolt", "slack_sdk", "starlette", "uvicorn"}
 DOMAIN = {"knowledge", "matching", "render", "store", "quiz", "gaps", "settings"}
-
-# Violations issue 15 lists, expected until the restructuring removes them (the test for each fails
-# once it is gone, so the entry is deleted then).
-KNOWN = {}
 
 
 def part_of(module: str) -> str:
@@ -104,17 +98,5 @@ def test_the_import_scan_sees_the_imports_it_checks():
 
 
 def test_parts_import_only_what_their_layer_allows():
-    unexpected = sorted(v for v in violations() if (v[0], v[1]) not in KNOWN)
+    unexpected = sorted(violations())
     assert not unexpected, "\n".join(f"{module} ({source}) imports {target}" for source, target, module in unexpected)
-
-
-@pytest.mark.parametrize(
-    "known",
-    [
-        pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=why), id="-imports-".join(key))
-        for key, why in KNOWN.items()
-    ],
-)
-def test_known_violation_is_gone(known: tuple[str, str]):
-    """Expected to fail until issue 15's restructuring removes the import; then delete its KNOWN entry."""
-    assert not [v for v in violations() if (v[0], v[1]) == known]
