@@ -73,6 +73,13 @@ class LayerIndex:
         """The first named layer that AWS owns under every model (facilities, hypervisor, AWS staff)."""
         return next((h for h in hits if self.layers[h.key].owner.all == "AWS"), None)
 
+    def split_control(self, hits: Sequence[LayerHit]) -> LayerHit | None:
+        """A named layer that is Shared under every model (a control as a whole: patch management, data
+        protection), when no layer that names one side is named beside it."""
+        if any(self.layers[h.key].picks_side for h in hits):
+            return None
+        return next((h for h in hits if self.layers[h.key].owner.all == "Shared"), None)
+
     def owner(self, key: str, model: ServiceModel | None) -> Owner | None:
         return self.layers[key].owner.under(model)
 
@@ -170,7 +177,8 @@ def _rule(layer: Layer, owner: Owner, model: ServiceModel | None) -> Concept:
     return Concept(
         topic=layer.topic,
         title=layer.title,
-        explanation=f"General rule for {scope}: {layer.title[0].lower()}{layer.title[1:]} is {owner}'s.",
+        explanation=f"General rule for {scope}: {layer.title[0].lower()}{layer.title[1:]}"
+        + (": split between AWS and you." if owner == "Shared" else f" is {owner}'s."),
         owner=owner,
         category=layer.category,
         aws=layer.aws,

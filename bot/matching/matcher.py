@@ -279,7 +279,8 @@ class Matcher:
            decline ("our on-premises storage gateway" names one: Storage Gateway's appliance is answered);
         2. two services and a comparison word -> each answered on its own, side by side;
         3. a layer AWS owns under every model (facilities, hypervisor, AWS staff) -> AWS, unless the
-           service has an item on that very topic (Outposts' racks are yours);
+           service has an item on that very topic (Outposts' racks are yours); a control AWS calls
+           shared as a whole, asked "AWS's alone, ours, or shared?" -> Shared;
         4. a service's item on the duty -> its owner, or the owner of the side the question asks about;
         5. no item -> the layer table's general rule for the service's model;
         6. otherwise ask back with choices."""
@@ -302,6 +303,9 @@ class Matcher:
         fixed = self.layers.fixed(reading.layers)
         if fixed and not self._item_on(service, self.layers.layers[fixed.key].topic):
             return self._layer_answer(text, fixed.key, service, confidence)
+        split = self.layers.split_control(reading.layers) if reading.asks_split else None
+        if split:  # "is data protection for AppSync AWS's alone, ours, or shared?": a control AWS calls shared
+            return self._layer_answer(text, split.key, service, confidence)
         if reading.topics and reading.topics[0][0] in self.index.model_only_topics:
             # "shared responsibility for rds": the model's own vocabulary says nothing about the duty
             reading = replace(reading, topics=[t for t in reading.topics if t[0] not in self.index.model_only_topics])
@@ -386,6 +390,9 @@ class Matcher:
                 text, "out_of_scope", "decline", message=DECLINE_UNKNOWN
             )
         answer = self._topic_only(text, reading)
+        split = self.layers.split_control(reading.layers) if reading.asks_split else None
+        if split and not (answer.status == "answered" and answer.owner == "Shared"):
+            return self._layer_answer(text, split.key, None, 1.0)
         concept = answer.concept
         if concept and concept.owner == "Shared" and answer.status == "answered":
             side = self.layers.side(reading.layers, reading.sequence, None)

@@ -200,3 +200,33 @@ def test_same_question_same_answer_in_every_process():
     assert first.count("\n") > 2500
     for seed in ("1", "12345", "random"):
         assert _answers_under(seed) == first, f"answers differ under PYTHONHASHSEED={seed}"
+
+
+@pytest.mark.parametrize(
+    ("question", "service"),
+    [
+        ("on amazon mq, is data protection aws's job alone, ours alone, or shared?", "amazon_mq"),
+        ("Is configuration management for our DynamoDB tables AWS-only, customer-only or both?", "dynamodb"),
+        ("security and compliance for lambda: aws, us, or a shared thing?", "lambda"),
+        ("patch management in general - is that on aws, on us, or split?", None),
+    ],
+)
+def test_a_control_aws_calls_shared_asked_as_a_whole_with_both_offered_is_shared(matcher, question, service):
+    """The SRM page's shared controls (patch and configuration management, training) and the services'
+    'security and compliance' and 'data protection' statements, asked as a label question."""
+    answer = matcher.match(question)
+    assert (answer.status, answer.owner, answer.service) == ("answered", "Shared", service)
+    if service:  # without one, the model-wide entry on the control answers Shared by itself
+        assert answer.basis == "layer"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is patching the guest os on ec2 aws's job, ours, or shared?",  # one side named: not the control whole
+        "who does patch management for the ec2 guest os?",  # no label offered: the item decides
+    ],
+)
+def test_a_side_of_a_shared_control_is_not_answered_as_the_whole_control(matcher, question):
+    answer = matcher.match(question)
+    assert answer.owner == "Customer" and answer.basis != "layer"
