@@ -17,7 +17,7 @@ from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Concept, Layer, Owner, Responsibility, ServiceModel
 from bot.knowledge.text import words
-from bot.matching.text import stem
+from bot.matching.text import has_phrase, stem
 from bot.matching.vocabulary import Indexes
 
 Party = Literal["AWS", "Customer"]
@@ -100,9 +100,8 @@ class LayerIndex:
             owner = self.owner(hit.key, model)
             if owner in ("AWS", "Customer") and self.layers[hit.key].picks_side:
                 votes[owner] += LAYER_VOTE
-        joined = tuple(sequence)
         for party, phrases in self.side_words.items():
-            votes[party] += max((weight for phrase, weight in phrases if _contains(joined, phrase)), default=0.0)
+            votes[party] += max((weight for phrase, weight in phrases if has_phrase(sequence, phrase)), default=0.0)
         difference = votes["AWS"] - votes["Customer"]
         if difference == 0:
             return None, 0.0
@@ -165,11 +164,6 @@ def build_clauses(knowledge: Knowledge, index: Indexes, labels: Labels) -> Claus
                 sides.append(tuple(clauses))
             by_item[id(item)] = (sides[0], sides[1])
     return Clauses(by_item, {w: math.log(total / n) for w, n in counts.items()})
-
-
-def _contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(sequence[i : i + size] == phrase for i in range(len(sequence) - size + 1))
 
 
 def _rule(layer: Layer, owner: Owner, model: ServiceModel | None) -> Concept:

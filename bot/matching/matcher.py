@@ -23,7 +23,7 @@ from bot.matching.layers import (
     side_owner,
 )
 from bot.matching.overlay import internal_owner
-from bot.matching.text import clean_question, stem
+from bot.matching.text import clean_question, has_phrase, stem
 from bot.matching.vocabulary import MIN_FUZZY_LENGTH, Indexes, build_indexes
 
 HELP_TEXT = (
@@ -125,7 +125,7 @@ class Matcher:
             layers=tuple(self.layers.named([stem(t) for i, t in enumerate(tokens) if i not in used])),
             comparison=not self.comparison_cues.isdisjoint(tokens),
             explicit_comparison=not self.explicit_cues.isdisjoint(tokens),
-            asks_split=any(_has_phrase(tokens, cue) for cue in self.split_cues),
+            asks_split=any(has_phrase(tokens, cue) for cue in self.split_cues),
         )
 
     def _find_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
@@ -303,7 +303,7 @@ class Matcher:
         fixed = self.layers.fixed(reading.layers)
         if fixed and not self._item_on(service, self.layers.layers[fixed.key].topic):
             return self._layer_answer(text, fixed.key, service, confidence)
-        split = self.layers.split_control(reading.layers) if reading.asks_split else None
+        split = self._whole_shared_control(reading)
         if split:  # "is data protection for AppSync AWS's alone, ours, or shared?": a control AWS calls shared
             return self._layer_answer(text, split.key, service, confidence)
         if reading.topics and reading.topics[0][0] in self.index.model_only_topics:
@@ -318,6 +318,10 @@ class Matcher:
         if answer.kind == "summary" and answer.status == "ambiguous":
             return self._general_rule(text, reading, service, confidence) or answer
         return answer
+
+    def _whole_shared_control(self, reading: Reading) -> LayerHit | None:
+        """A control AWS calls shared, asked about as a whole with both sides offered as the answer."""
+        return self.layers.split_control(reading.layers) if reading.asks_split else None
 
     def _names(self, reading: Reading, layer: str) -> bool:
         return any(hit.key == layer for hit in reading.layers)
@@ -390,7 +394,7 @@ class Matcher:
                 text, "out_of_scope", "decline", message=DECLINE_UNKNOWN
             )
         answer = self._topic_only(text, reading)
-        split = self.layers.split_control(reading.layers) if reading.asks_split else None
+        split = self._whole_shared_control(reading)
         if split and not (answer.status == "answered" and answer.owner == "Shared"):
             return self._layer_answer(text, split.key, None, 1.0)
         concept = answer.concept
@@ -697,11 +701,6 @@ class Matcher:
         spans = ["".join(words_[start:end]) for start in (0, 1) for end in range(start + 1, len(words_) + 1)]
         typo = any(len(span) >= MIN_FUZZY_LENGTH and index.alias_words.nearest(span) for span in (words_[1], spans[1]))
         return typo or any(span in index.aliases or span in index.weak_aliases for span in spans)
-
-
-def _has_phrase(tokens: list[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1))
 
 
 def _adjacent(phrase: frozenset[str], sequence: list[str]) -> bool:

@@ -4,6 +4,7 @@ themselves come from bot.knowledge.text, shared with the loader)."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import Stemmer
@@ -25,3 +26,9 @@ def clean_question(text: str) -> tuple[str, bool]:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
+
+
+def has_phrase(sequence: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    """Whether `phrase` stands in `sequence` as consecutive words."""
+    size = len(phrase)
+    return any(tuple(sequence[i : i + size]) == phrase for i in range(len(sequence) - size + 1))
