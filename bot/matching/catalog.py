@@ -104,13 +104,13 @@ def build_catalog_index(knowledge: Knowledge) -> CatalogIndex:
     return CatalogIndex(forms, abbreviations, max_words, frozenset(knowledge.catalog))
 
 
-def named_service(index: CatalogIndex, tokens: Sequence[str], reading: Reading) -> CatalogHit | None:
+def named_service(index: CatalogIndex, reading: Reading) -> CatalogHit | None:
     """The uncurated service a question is about, if any. A curated name exactly as typed keeps the
     words it covers when it is at least as long; typo guesses never do."""
     named = [h for h in reading.services if h.exact]
     curated = [h for h in named if not h.weak]
     chosen: list[CatalogHit] = []
-    for hit in index.hits(tokens):
+    for hit in index.hits(reading.tokens):
         covered = any(
             c.start < hit.start + hit.length and hit.start < c.start + c.length and c.length >= hit.length
             for c in curated

@@ -256,7 +256,7 @@ class Matcher:
         if reading.other_cloud or (reading.off_topic and not reading.has_cue):
             return None
         tokens = reading.tokens
-        hit = named_service(self.catalog, tokens, reading)
+        hit = named_service(self.catalog, reading)
         if hit is None:
             return None
         rest = [t for i, t in enumerate(tokens) if not hit.start <= i < hit.start + hit.length]
