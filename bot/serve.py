@@ -30,12 +30,12 @@ from bot.runtime.work import RECOVERED
 from bot.settings import Settings, SettingsError
 from bot.slack.app import create_app
 from bot.store import StoreError
+from bot.web import create_web_app
 
 if TYPE_CHECKING:
     from types import FrameType
 
     from bot.store.sql import SqlStore
-from bot.web import create_web_app
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +252,7 @@ def _open_store(settings: Settings, future: Future[SqlStore]) -> None:
         future.set_exception(exc)
 
 
-def _stop_if_failed(done: Future[SqlStore], server: object) -> None:
+def _stop_if_failed(done: Future[SqlStore], server: uvicorn.Server) -> None:
     if done.exception() is not None:
         log.critical("%s", done.exception())
-        server.should_exit = True  # type: ignore[attr-defined]
+        server.should_exit = True
