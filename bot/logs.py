@@ -34,24 +34,36 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class Throttle:
+    """Lets something through at most once per interval for each key: the gate behind every log line
+    that request traffic could otherwise repeat without end."""
+
+    def __init__(self, interval: float):
+        self._interval = interval
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def due(self, key: str = "") -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last.get(key, -self._interval) < self._interval:
+                return False
+            self._last[key] = now
+            return True
+
+
 class ServerWarnings(logging.Filter):
     """uvicorn warns once per bad request ("Invalid HTTP request received."): each distinct warning is let
     through once per interval, so garbage sent on purpose cannot flood the log."""
 
     def __init__(self, interval: float = REJECTION_LOG_SECONDS):
         super().__init__()
-        self._interval = interval
-        self._last: dict[str, float] = {}
+        self._throttle = Throttle(interval)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.name.startswith("uvicorn") or record.levelno != logging.WARNING:
             return True
-        now = time.monotonic()
-        key = str(record.msg)
-        if now - self._last.get(key, -self._interval) < self._interval:
-            return False
-        self._last[key] = now
-        return True
+        return self._throttle.due(str(record.msg))
 
 
 class TextFormatter(logging.Formatter):
@@ -70,17 +82,16 @@ class RejectionLog:
     def __init__(self, logger: logging.Logger, interval: float = REJECTION_LOG_SECONDS):
         self._log = logger
         self._interval = interval
+        self._throttle = Throttle(interval)
         self._counts: Counter[str] = Counter()
-        self._last = -interval
         self._lock = threading.Lock()
 
     def note(self, reason: str) -> None:
-        now = time.monotonic()
         with self._lock:
             self._counts[reason] += 1
-            if now - self._last < self._interval:
+            if not self._throttle.due():
                 return
-            counts, self._counts, self._last = self._counts, Counter(), now
+            counts, self._counts = self._counts, Counter()
         summary = ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))
         self._log.warning("rejected Slack requests (next summary in %gs at most): %s", self._interval, summary)
 

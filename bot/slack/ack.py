@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from slack_bolt.kwargs_injection import build_required_kwargs
 from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot import metrics
+from bot.logs import Throttle
 from bot.runtime.state import Runtime
 from bot.slack.context import runtime_of
 
@@ -21,21 +21,8 @@ SHED_WARNING_SECONDS = 10.0
 log = logging.getLogger(__name__)
 
 
-class _ShedWarning:
-    """One log line per SHED_WARNING_SECONDS while work is refused, not one per refused request."""
-
-    def __init__(self) -> None:
-        self._last = -SHED_WARNING_SECONDS
-
-    def due(self) -> bool:
-        now = time.monotonic()
-        if now - self._last < SHED_WARNING_SECONDS:
-            return False
-        self._last = now
-        return True
-
-
-_shed_warning = _ShedWarning()
+# One log line per SHED_WARNING_SECONDS while work is refused, not one per refused request.
+_shed_warning = Throttle(SHED_WARNING_SECONDS)
 
 
 def ack_only(ack: Ack) -> None:
