@@ -48,6 +48,7 @@ class SqlStore:
         # this process its users take turns on a lock instead, which costs only the write itself.
         self._serial = threading.Lock() if engine.dialect.name == "sqlite" else None
         self.problem: str | None = None  # why the last database call failed; None while it works
+        self._claim_ignoring_conflicts = _insert_ignoring_conflicts(engine)  # built once, used per batch
 
     @property
     def healthy(self) -> bool:
@@ -130,7 +131,7 @@ class SqlStore:
         """Claim many keys in one transaction; keys claimed already stay as they were."""
         now = time.time()
         rows = [{"key": key[:255], "claimed_at": now} for key in dict.fromkeys(keys)]
-        insert = _insert_ignoring_conflicts(self.engine)
+        insert = self._claim_ignoring_conflicts
         if insert is not None:
             with self._begin() as connection:
                 connection.execute(insert, rows)
