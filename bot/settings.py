@@ -88,7 +88,7 @@ class Settings:
             raise SettingsError(f"SRM_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
         if bool(env.get("SLACK_CLIENT_ID")) != bool(env.get("SLACK_CLIENT_SECRET")):
             raise SettingsError("set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for the OAuth install flow")
-        max_backlog = _positive(env.get("SRM_MAX_BACKLOG") or str(DEFAULT_MAX_BACKLOG), "SRM_MAX_BACKLOG")
+        max_backlog = _positive(env, "SRM_MAX_BACKLOG", DEFAULT_MAX_BACKLOG)
         return cls(
             knowledge_dir=knowledge_dir,
             overlay_path=overlay_path,
@@ -106,19 +106,11 @@ class Settings:
             client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             log_format=log_format,
             max_backlog=max_backlog,
-            max_body_bytes=_positive(
-                env.get("SRM_MAX_BODY_BYTES") or str(DEFAULT_MAX_BODY_BYTES), "SRM_MAX_BODY_BYTES"
-            ),
-            drain_seconds=_positive(env.get("SRM_DRAIN_SECONDS") or str(DEFAULT_DRAIN_SECONDS), "SRM_DRAIN_SECONDS"),
-            store_timeout=_positive(
-                env.get("SRM_STORE_TIMEOUT_SECONDS") or str(DEFAULT_STORE_TIMEOUT_SECONDS), "SRM_STORE_TIMEOUT_SECONDS"
-            ),
-            work_lease_seconds=_positive(
-                env.get("SRM_WORK_LEASE_SECONDS") or str(DEFAULT_WORK_LEASE_SECONDS), "SRM_WORK_LEASE_SECONDS"
-            ),
-            slack_timeout=_positive(
-                env.get("SRM_SLACK_TIMEOUT_SECONDS") or str(DEFAULT_SLACK_TIMEOUT_SECONDS), "SRM_SLACK_TIMEOUT_SECONDS"
-            ),
+            max_body_bytes=_positive(env, "SRM_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
+            drain_seconds=_positive(env, "SRM_DRAIN_SECONDS", DEFAULT_DRAIN_SECONDS),
+            store_timeout=_positive(env, "SRM_STORE_TIMEOUT_SECONDS", DEFAULT_STORE_TIMEOUT_SECONDS),
+            work_lease_seconds=_positive(env, "SRM_WORK_LEASE_SECONDS", DEFAULT_WORK_LEASE_SECONDS),
+            slack_timeout=_positive(env, "SRM_SLACK_TIMEOUT_SECONDS", DEFAULT_SLACK_TIMEOUT_SECONDS),
         )
 
 
@@ -130,7 +122,9 @@ def _flag(value: str, name: str) -> bool:
     raise SettingsError(f"{name} must be true or false, not {value!r}")
 
 
-def _positive(value: str, name: str) -> int:
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    """The whole number above 0 in the variable `name`, or `default` when it is unset or empty."""
+    value = env.get(name) or str(default)
     try:
         number = int(value)
     except ValueError:
