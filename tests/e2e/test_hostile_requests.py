@@ -17,12 +17,13 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import uvicorn
 
-from bot.logs import TEXT_FORMAT, RequestIdFilter, TextFormatter, configure_logging
+from bot.logs import TEXT_FORMAT, RequestIdFilter, TextFormatter
 from bot.render import blocks as ui
 from bot.slack.app import create_app
 from bot.store.sql import open_store
 from bot.web import create_web_app
 from tests.e2e.conftest import RunningBot, start_bot
+from tests.support import logs
 from tests.support.fake_slack import FakeSlack, settle
 from tests.support.local_server import free_port
 from tests.support.signed import SIGNING_SECRET, action_body, command_body, get, post, signature
@@ -142,16 +143,8 @@ def test_unsigned_requests_are_401(bot):
 @pytest.fixture
 def captured_logs() -> Iterator[io.StringIO]:
     """Everything the process logs, in text format, at the level it runs at."""
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    configure_logging("text")
-    root.handlers[0].setStream(stream)
-    try:
+    with logs.captured_logs("text") as stream:
         yield stream
-    finally:
-        root.handlers[:], level = saved
-        root.setLevel(level)
 
 
 def test_twenty_forged_1_mb_requests_add_under_100_kb_of_log(bot, captured_logs):

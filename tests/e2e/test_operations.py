@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import os
 import subprocess
 import threading
@@ -15,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.logs import configure_logging
 from bot.store.sql import open_store
 from tests.e2e.conftest import RunningBot, start_bot
 from tests.support.fake_slack import FakeSlack, settle
+from tests.support.logs import captured_logs
 from tests.support.signed import command_body, event_body, get, mention_event, post
 
 FORM = "application/x-www-form-urlencoded"
@@ -141,21 +139,13 @@ def test_metrics_count_questions_latency_and_reloads(bot, slack):
 
 
 def test_json_logs_carry_the_request_id(bot):
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    configure_logging("json")
-    root.handlers[0].setStream(stream)
-    try:
+    with captured_logs("json") as stream:
         home = {"type": "app_home_opened", "user": "U0001", "tab": "home", "channel": "D0001", "event_ts": "1.0"}
         body = event_body(home, "EvLogged1")
         post(bot.events_url, body, JSON)
         retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"}
         post(bot.events_url, body, JSON, timestamp=str(int(time.time()) + 1), headers=retry)  # signed afresh
         settle(lambda: "dropping repeated" in stream.getvalue(), timeout=5)  # logged after the ack
-    finally:
-        root.handlers[:], level = saved
-        root.setLevel(level)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     dropped = [line for line in lines if "dropping repeated" in line["message"]]  # queued already, or done
     assert dropped and dropped[0]["request_id"] == "EvLogged1" and dropped[0]["level"] == "INFO"
