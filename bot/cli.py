@@ -15,6 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
 
+import msgspec
+
 from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.knowledge.report import authoring_warnings, coverage, stale_files
 from bot.knowledge.schema import Service
@@ -244,7 +246,7 @@ def _matrix(matcher: Matcher, names: list[str], output: str) -> int:
 def _service(matcher: Matcher, name: str, as_json: bool) -> int:
     service = _known_service(matcher, name)
     if as_json:
-        print(json.dumps(service.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        print(json.dumps(msgspec.to_builtins(service), ensure_ascii=False, indent=2))
     else:
         print(render_service(matcher.knowledge, service))
     return 0

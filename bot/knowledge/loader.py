@@ -1,4 +1,5 @@
-"""Read knowledge/ into validated models, reporting every problem as file:line: field: message."""
+"""Read knowledge/ into validated models, reporting problems as file:line: field: message (the first
+schema problem of each file, every cross-reference problem)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import msgspec
 import yaml
-from pydantic import TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
 
 from bot.knowledge.labels import Labels
 from bot.knowledge.schema import (
@@ -32,6 +32,7 @@ from bot.knowledge.schema import (
     Vocabulary,
 )
 from bot.knowledge.text import compact, words
+from bot.knowledge.validation import SchemaError, convert
 
 Loc = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it: same results, several times faster.
@@ -135,38 +136,23 @@ class _Reader:
             return None
         return _Document(path, label, data, node)
 
-    def validate(self, doc: _Document, adapter: TypeAdapter[Any]) -> Any:
+    def validate(self, doc: _Document, kind: Any) -> Any:
         try:
-            return adapter.validate_python(doc.data)
-        except ValidationError as exc:
-            errors = exc.errors()
-            locs = [tuple(e["loc"]) for e in errors]
-            for error in errors:
-                loc = tuple(error["loc"])
-                # A list whose only element is invalid is also "too short": report the element alone.
-                if error["type"] == "too_short" and any(other[: len(loc)] == loc and other != loc for other in locs):
-                    continue
-                self.report(doc, loc, _message(error))
+            return convert(doc.data, kind)
+        except SchemaError as exc:
+            self.report(doc, exc.loc, exc.message)
             return None
 
 
-def _message(error: ErrorDetails) -> str:
-    if error["type"] == "literal_error":
-        return f"{error['input']!r} is not one of {error['ctx']['expected']}"
-    if error["type"] == "string_pattern_mismatch" and "https" in error["ctx"]["pattern"]:
-        return f"{error['input']!r} is not an https URL"
-    return str(error["msg"])
-
-
-_SERVICE = TypeAdapter(Service)
-_CONCEPTS = TypeAdapter(ConceptFile)
-_TOPICS = TypeAdapter(dict[str, Topic])
-_TOOLS = TypeAdapter(dict[str, Tool])
-_CHECKS = TypeAdapter(dict[str, Check])
-_VOCABULARY = TypeAdapter(Vocabulary)
-_OVERLAY = TypeAdapter(Overlay)
-_LAYERS = TypeAdapter(LayerFile)
-_CATALOG = TypeAdapter(CatalogFile)
+_SERVICE = Service
+_CONCEPTS = ConceptFile
+_TOPICS = dict[str, Topic]
+_TOOLS = dict[str, Tool]
+_CHECKS = dict[str, Check]
+_VOCABULARY = Vocabulary
+_OVERLAY = Overlay
+_LAYERS = LayerFile
+_CATALOG = CatalogFile
 OVERLAY_FILE = "overlay.yaml"
 CATALOG_FILE = "catalog.yaml"
 BRANDS = ("aws", "amazon")
@@ -258,7 +244,7 @@ def _load_catalog(reader: _Reader, path: Path, services: dict[str, Service]) -> 
         if entry.part_of in services or any(unbranded(n) in curated for n in names):
             continue
         docs = entry.security_docs or loaded.security_index
-        catalog[key] = entry.model_copy(update={"security_docs": docs})
+        catalog[key] = msgspec.structs.replace(entry, security_docs=docs)
     return catalog
 
 
@@ -280,16 +266,16 @@ def _load_overlay(
     return overlay
 
 
-def _load_doc(reader: _Reader, path: Path, adapter: TypeAdapter[Any]) -> tuple[_Document | None, Any]:
+def _load_doc(reader: _Reader, path: Path, kind: Any) -> tuple[_Document | None, Any]:
     if not path.exists():
         reader.problems.append(Problem(path.name, 1, "(file)", "required file is missing"))
         return None, None
     doc = reader.parse(path)
-    return (doc, reader.validate(doc, adapter)) if doc else (None, None)
+    return (doc, reader.validate(doc, kind)) if doc else (None, None)
 
 
-def _load_one(reader: _Reader, path: Path, adapter: TypeAdapter[Any]) -> Any:
-    return _load_doc(reader, path, adapter)[1]
+def _load_one(reader: _Reader, path: Path, kind: Any) -> Any:
+    return _load_doc(reader, path, kind)[1]
 
 
 def _load_checks(reader: _Reader, directory: Path) -> dict[str, Check]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from msgspec import Meta, Struct, field
 
 Owner = Literal["AWS", "Customer", "Shared"]
 ControlCategory = Literal["Inherited", "Shared", "Customer-specific"]
@@ -13,21 +13,24 @@ ServiceModel = Literal["infrastructure", "container", "abstract"]
 CheckKind = Literal["config_rule", "security_hub"]
 Status = Literal["current", "retired"]
 
-Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Url = Annotated[str, Meta(pattern=r"^https://[^\s]+$")]
+# the loader strips every string first (bot.knowledge.loader), so "min_length=1" means "not blank"
+Text = Annotated[str, Meta(min_length=1)]
+Key = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Model(Struct, frozen=True, forbid_unknown_fields=True):
+    """Immutable, and a key the schema does not know is an error (a typo would otherwise be ignored).
+    Each model repeats `frozen=True, kw_only=True`: msgspec does not inherit kw_only (which lets a required
+    field follow an optional one), and type checkers do not inherit frozen."""
 
 
-class Link(Model):
+class Link(Model, frozen=True, kw_only=True):
     title: Text
     url: Url
 
 
-class Change(Model):
+class Change(Model, frozen=True, kw_only=True):
     """A dated change in who does what, e.g. S3 default encryption since 2023-01-05."""
 
     date: datetime.date
@@ -35,7 +38,7 @@ class Change(Model):
     source: Url
 
 
-class Responsibility(Model):
+class Responsibility(Model, frozen=True, kw_only=True):
     """One duty on one service: who owns it, in which control family, and where AWS says so."""
 
     topic: Key
@@ -45,11 +48,11 @@ class Responsibility(Model):
     customer: Text
     tools: tuple[Key, ...] = ()
     verify: tuple[Text, ...] = ()
-    sources: tuple[Url, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Url, ...], Meta(min_length=1)]
     changed: Change | None = None
 
 
-class Misconfiguration(Model):
+class Misconfiguration(Model, frozen=True, kw_only=True):
     problem: Text
     fix: Text
     tools: tuple[Key, ...] = ()
@@ -57,7 +60,7 @@ class Misconfiguration(Model):
     source: Url
 
 
-class Service(Model):
+class Service(Model, frozen=True, kw_only=True):
     key: Key
     name: Text
     reviewed: datetime.date  # when the file was last checked against AWS's pages (srm validate --stale)
@@ -67,12 +70,12 @@ class Service(Model):
     weak_aliases: tuple[Text, ...] = ()
     model: ServiceModel
     summary: Text
-    responsibilities: tuple[Responsibility, ...] = Field(min_length=1)
+    responsibilities: Annotated[tuple[Responsibility, ...], Meta(min_length=1)]
     misconfigurations: tuple[Misconfiguration, ...] = ()
-    docs: tuple[Link, ...] = Field(min_length=1)
+    docs: Annotated[tuple[Link, ...], Meta(min_length=1)]
 
 
-class CatalogService(Model):
+class CatalogService(Model, frozen=True, kw_only=True):
     """An AWS service known by name only (knowledge/catalog.yaml, generated from botocore): enough to
     say it is not curated yet, give the general rule of its model and link its security pages."""
 
@@ -87,13 +90,13 @@ class CatalogService(Model):
     apis: tuple[Text, ...] = ()  # the botocore service names it was made from
 
 
-class CatalogFile(Model):
+class CatalogFile(Model, frozen=True, kw_only=True):
     source: Text
     security_index: Url
     services: dict[Key, CatalogService]
 
 
-class Concept(Model):
+class Concept(Model, frozen=True, kw_only=True):
     """A model-wide entry that answers a question naming no service."""
 
     topic: Key
@@ -105,10 +108,10 @@ class Concept(Model):
     customer: Text | None = None
     examples: tuple[Text, ...] = ()
     tools: tuple[Key, ...] = ()
-    sources: tuple[Url, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Url, ...], Meta(min_length=1)]
 
 
-class LayerOwner(Model):
+class LayerOwner(Model, frozen=True, kw_only=True):
     """Who owns a layer: one party under every service model (`all`), or one per model."""
 
     all: Owner | None = None
@@ -122,24 +125,24 @@ class LayerOwner(Model):
         return getattr(self, model)
 
 
-class Layer(Model):
+class Layer(Model, frozen=True, kw_only=True):
     """A part of the stack a question can name (hypervisor, guest OS, your data), and who owns it."""
 
     title: Text
     topic: Key
     owner: LayerOwner
     category: ControlCategory
-    phrases: tuple[Text, ...] = Field(min_length=1)
+    phrases: Annotated[tuple[Text, ...], Meta(min_length=1)]
     # False for layers that name a duty rather than a side ("your data"): they give the general rule
     # where a service has no item, but do not turn an item's answer to one side.
     picks_side: bool = True
     aws: Text
     customer: Text
     tools: tuple[Key, ...] = ()
-    sources: tuple[Url, ...] = Field(min_length=1)
+    sources: Annotated[tuple[Url, ...], Meta(min_length=1)]
 
 
-class SideWords(Model):
+class SideWords(Model, frozen=True, kw_only=True):
     """Words that point at one side of a shared duty: configuring verbs are the customer's."""
 
     aws: tuple[Text, ...] = ()
@@ -151,19 +154,19 @@ class SideWords(Model):
     capability: tuple[Text, ...] = ()
 
 
-class LayerFile(Model):
-    layers: dict[Key, Layer] = Field(min_length=1)
-    side_words: SideWords = SideWords()
+class LayerFile(Model, frozen=True, kw_only=True):
+    layers: Annotated[dict[Key, Layer], Meta(min_length=1)]
+    side_words: SideWords = field(default_factory=SideWords)
 
 
-class ServiceModelLabel(Model):
+class ServiceModelLabel(Model, frozen=True, kw_only=True):
     """How a service model is shown: `title` heads a list of its services, `label` follows a service's name."""
 
     title: Text
     label: Text
 
 
-class ServiceModelLabels(Model):
+class ServiceModelLabels(Model, frozen=True, kw_only=True):
     infrastructure: ServiceModelLabel
     container: ServiceModelLabel
     abstract: ServiceModelLabel
@@ -173,40 +176,38 @@ class ServiceModelLabels(Model):
         return label
 
 
-class ConceptFile(Model):
-    concepts: tuple[Concept, ...] = Field(min_length=1)
+class ConceptFile(Model, frozen=True, kw_only=True):
+    concepts: Annotated[tuple[Concept, ...], Meta(min_length=1)]
     service_models: ServiceModelLabels
     home_tour: tuple[Key, ...] = ()  # concept topics the Home tab explains, in order
 
 
-class Topic(Model):
+class Topic(Model, frozen=True, kw_only=True):
     label: Text
     broader: Key | None = None
     quiz: Text | None = None
-    phrases: tuple[Text, ...] = Field(min_length=1)
+    phrases: Annotated[tuple[Text, ...], Meta(min_length=1)]
 
 
-class Retirement(Model):
+class Retirement(Model, frozen=True, kw_only=True):
     """When AWS retired or discontinued a tool or check, and the AWS page that says so."""
 
     date: datetime.date
     source: Url
 
 
-class Tool(Model):
+class Tool(Model, frozen=True, kw_only=True):
     name: Text
     url: Url
     purpose: Text
     status: Status = "current"
     retired: Retirement | None = None  # required when status is retired
 
-    @model_validator(mode="after")
-    def _retired_has_date_and_source(self) -> Tool:
+    def __post_init__(self) -> None:
         _check_status(self)
-        return self
 
 
-class Check(Model):
+class Check(Model, frozen=True, kw_only=True):
     """A way for a team to verify a customer duty in its own account."""
 
     kind: CheckKind
@@ -215,10 +216,8 @@ class Check(Model):
     status: Status = "current"
     retired: Retirement | None = None  # required when status is retired
 
-    @model_validator(mode="after")
-    def _retired_has_date_and_source(self) -> Check:
+    def __post_init__(self) -> None:
         _check_status(self)
-        return self
 
 
 def _check_status(entry: Tool | Check) -> None:
@@ -226,14 +225,14 @@ def _check_status(entry: Tool | Check) -> None:
         raise ValueError("status 'retired' and a 'retired: {date, source}' go together")
 
 
-class Declines(Model):
+class Declines(Model, frozen=True, kw_only=True):
     other_clouds: tuple[Text, ...]
     off_topic: tuple[Text, ...]
     # your own data centre: not ours unless an AWS service that runs there is named (Outposts, Storage Gateway)
     on_premises: tuple[Text, ...] = ()
 
 
-class Vocabulary(Model):
+class Vocabulary(Model, frozen=True, kw_only=True):
     greetings: tuple[Text, ...]
     responsibility_cues: tuple[Text, ...]
     stopwords: tuple[Text, ...]
@@ -252,16 +251,16 @@ class Vocabulary(Model):
     obligations: tuple[Text, ...] = ()
 
 
-class Team(Model):
+class Team(Model, frozen=True, kw_only=True):
     """An internal team that owns customer-side duties in one organisation."""
 
     name: Text
-    channel: Annotated[str, StringConstraints(pattern=r"^#[a-z0-9][a-z0-9._-]*$")] | None = None
-    group: Annotated[str, StringConstraints(pattern=r"^@[A-Za-z0-9._-]+$")] | None = None
+    channel: Annotated[str, Meta(pattern=r"^#[a-z0-9][a-z0-9._-]*$")] | None = None
+    group: Annotated[str, Meta(pattern=r"^@[A-Za-z0-9._-]+$")] | None = None
     runbook: Url | None = None
 
 
-class OwnerRule(Model):
+class OwnerRule(Model, frozen=True, kw_only=True):
     """Maps customer-side duties to a team: by service, by topic, both, or neither (the default)."""
 
     team: Key
@@ -269,6 +268,6 @@ class OwnerRule(Model):
     topic: Key | None = None
 
 
-class Overlay(Model):
-    teams: dict[Key, Team] = Field(min_length=1)
-    owners: tuple[OwnerRule, ...] = Field(min_length=1)
+class Overlay(Model, frozen=True, kw_only=True):
+    teams: Annotated[dict[Key, Team], Meta(min_length=1)]
+    owners: Annotated[tuple[OwnerRule, ...], Meta(min_length=1)]

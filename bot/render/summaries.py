@@ -6,6 +6,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import msgspec
+
 from bot.gaps import FeedbackLine, GapReport
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Check, Misconfiguration, Service, Tool
@@ -160,7 +162,7 @@ def answer_to_dict(knowledge: Knowledge, answer: Answer) -> dict[str, Any]:
         "checks": [
             {"id": check_id, "title": c.title, "url": c.url} for check_id, c in answer_checks(knowledge, answer)
         ],
-        "internal_owner": answer.internal_owner.model_dump() if answer.internal_owner else None,
+        "internal_owner": msgspec.to_builtins(answer.internal_owner) if answer.internal_owner else None,
         "truncated": answer.truncated,
         "basis": answer.basis,
         "side": answer.side,

@@ -236,3 +236,29 @@ def test_service_model_labels_are_required(knowledge_copy):
 def test_service_model_labels_and_home_tour_come_from_knowledge(knowledge):
     assert knowledge.service_models.of("container").title == "Container services"
     assert [c.topic for c in knowledge.home_tour][:2] == ["shared_responsibility_model", "landlord_tenant"]
+
+
+def test_a_bad_entry_of_a_keyed_file_is_named_by_its_key(knowledge_copy):
+    topics = knowledge_copy / "topics.yaml"
+    _edit(topics, "  label: Guest OS patching", "  label: '  '")
+    line = _line_of(topics, "label: '  '")
+    # (every reference to a topic fails as well while topics.yaml cannot be read)
+    assert f"knowledge/topics.yaml:{line}: guest_os_patching.label: must not be blank" in _problems(knowledge_copy)
+
+
+def test_a_key_that_breaks_the_naming_rule_is_named(knowledge_copy):
+    layers = knowledge_copy / "layers.yaml"
+    _edit(layers, "  shared_controls:", "  Shared-Controls:")
+    line = _line_of(layers, "Shared-Controls:") + 1  # an entry's problems point at its first line inside
+    expected = "layers.Shared-Controls: String should match pattern '^[a-z][a-z0-9_]*$'"
+    assert _problems(knowledge_copy) == [f"knowledge/layers.yaml:{line}: {expected}"]
+
+
+def test_an_empty_source_list_is_named(knowledge_copy):
+    ec2 = knowledge_copy / "services" / "ec2.yaml"
+    text = ec2.read_text()
+    start = text.index("    sources:\n")
+    end = text.index("\n", text.index("\n", start + len("    sources:\n")) + 1)
+    ec2.write_text(text[:start] + "    sources: []" + text[end:])
+    line = _line_of(ec2, "sources: []")
+    assert _problems(knowledge_copy) == [f"knowledge/services/ec2.yaml:{line}: responsibilities.0.sources: must not be empty"]
