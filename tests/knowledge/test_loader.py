@@ -261,4 +261,6 @@ def test_an_empty_source_list_is_named(knowledge_copy):
     end = text.index("\n", text.index("\n", start + len("    sources:\n")) + 1)
     ec2.write_text(text[:start] + "    sources: []" + text[end:])
     line = _line_of(ec2, "sources: []")
-    assert _problems(knowledge_copy) == [f"knowledge/services/ec2.yaml:{line}: responsibilities.0.sources: must not be empty"]
+    assert _problems(knowledge_copy) == [
+        f"knowledge/services/ec2.yaml:{line}: responsibilities.0.sources: must not be empty"
+    ]
