@@ -102,25 +102,24 @@ def _figures(matcher, cases):
     return result, failures
 
 
-# Regression floors at the figures measured when each set's owners were re-derived from AWS pages
-# (README, "Accuracy"); the goals are higher and are tracked by benchmarks/accuracy.py, not here.
+# Regression floors a little under the figures measured in session 8 (README, "Accuracy"); the goals are higher and are tracked by benchmarks/accuracy.py, not here.
 def test_question_set_accuracy(matcher):
     result, failures = _figures(matcher, load_cases(QUESTION_FILES))
-    assert result.owner_rate >= 0.86 and result.wrong_owner_rate <= 0.08, failures
+    assert result.owner_rate >= 0.87 and result.wrong_owner_rate <= 0.07, failures
     assert result.service_rate >= 0.94 and result.decline_rate >= 0.95, failures
 
 
 def test_held_out_set_stays_accurate(matcher):
     result, failures = _figures(matcher, load_cases((DATA / "holdout").glob("*.yaml")))
-    assert result.owner_rate >= 0.80 and result.wrong_owner_rate <= 0.11, failures
-    assert result.service_rate >= 0.91 and result.decline_rate >= 0.95, failures
+    assert result.owner_rate >= 0.84 and result.wrong_owner_rate <= 0.09, failures
+    assert result.service_rate >= 0.93 and result.decline_rate >= 0.95, failures
 
 
 def test_truth_development_part_accuracy(matcher):
     """The development part only: the locked part is scored by the benchmark and never tuned on."""
     result, failures = _figures(matcher, load_cases(TRUTH_FILES, "development"))
-    assert result.owner_rate >= 0.69 and result.wrong_owner_rate <= 0.13, failures
-    assert result.service_rate >= 0.80 and result.decline_rate >= 0.85, failures
+    assert result.owner_rate >= 0.90 and result.wrong_owner_rate <= 0.03, failures
+    assert result.service_rate >= 0.90 and result.decline_rate >= 0.85, failures
 
 
 def test_truth_set_is_written_as_the_issue_asks():
