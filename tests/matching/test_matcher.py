@@ -102,7 +102,8 @@ def _figures(matcher, cases):
     return result, failures
 
 
-# Regression floors a little under the figures measured in session 8 (README, "Accuracy"); the goals are higher and are tracked by benchmarks/accuracy.py, not here.
+# Regression floors a little under the figures measured in session 8 (README, "Accuracy"); the goals
+# are higher and are tracked by benchmarks/accuracy.py, not here.
 def test_question_set_accuracy(matcher):
     result, failures = _figures(matcher, load_cases(QUESTION_FILES))
     assert result.owner_rate >= 0.87 and result.wrong_owner_rate <= 0.07, failures
