@@ -144,15 +144,6 @@ class _Reader:
             return None
 
 
-_SERVICE = Service
-_CONCEPTS = ConceptFile
-_TOPICS = dict[str, Topic]
-_TOOLS = dict[str, Tool]
-_CHECKS = dict[str, Check]
-_VOCABULARY = Vocabulary
-_OVERLAY = Overlay
-_LAYERS = LayerFile
-_CATALOG = CatalogFile
 OVERLAY_FILE = "overlay.yaml"
 CATALOG_FILE = "catalog.yaml"
 BRANDS = ("aws", "amazon")
@@ -168,12 +159,12 @@ def load_knowledge(directory: Path | str, overlay_path: Path | None = None) -> K
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), 1, "(directory)", "knowledge directory not found")])
 
-    topic_doc, topics = _load_doc(reader, root / "topics.yaml", _TOPICS)
+    topic_doc, topics = _load_doc(reader, root / "topics.yaml", dict[str, Topic])
     topics = topics or {}
-    tools = _load_one(reader, root / "tools.yaml", _TOOLS) or {}
-    vocabulary = _load_one(reader, root / "vocabulary.yaml", _VOCABULARY)
-    concept_doc, concept_file = _load_doc(reader, root / "model.yaml", _CONCEPTS)
-    layer_doc, layer_file = _load_doc(reader, root / "layers.yaml", _LAYERS)
+    tools = _load_one(reader, root / "tools.yaml", dict[str, Tool]) or {}
+    vocabulary = _load_one(reader, root / "vocabulary.yaml", Vocabulary)
+    concept_doc, concept_file = _load_doc(reader, root / "model.yaml", ConceptFile)
+    layer_doc, layer_file = _load_doc(reader, root / "layers.yaml", LayerFile)
     checks = _load_checks(reader, root / "checks")
     refs = _References(reader, topics, tools, checks, Labels.from_vocabulary(vocabulary))
     services, service_docs, service_problems = _load_services(reader, root / "services", refs)
@@ -234,7 +225,7 @@ def _load_catalog(reader: _Reader, path: Path, services: dict[str, Service]) -> 
     alias), or `part_of` one, is left to the curated file."""
     if not path.exists():
         return {}
-    loaded = _load_one(reader, path, _CATALOG)
+    loaded = _load_one(reader, path, CatalogFile)
     if loaded is None:
         return {}
     curated = {unbranded(n) for s in services.values() for n in (s.key, s.name, *s.aliases, *s.weak_aliases)}
@@ -253,7 +244,7 @@ def _load_overlay(
 ) -> Overlay | None:
     if not path.exists() and not required:
         return None
-    doc, overlay = _load_doc(reader, path, _OVERLAY)
+    doc, overlay = _load_doc(reader, path, Overlay)
     if overlay is None or doc is None:
         return None
     for i, rule in enumerate(overlay.owners):
@@ -282,7 +273,7 @@ def _load_checks(reader: _Reader, directory: Path) -> dict[str, Check]:
     checks: dict[str, Check] = {}
     docs: dict[str, _Document] = {}
     for path in sorted(directory.glob("*.yaml")):
-        doc, loaded = _load_doc(reader, path, _CHECKS)
+        doc, loaded = _load_doc(reader, path, dict[str, Check])
         if doc is None:
             continue
         for check_id, check in (loaded or {}).items():
@@ -320,7 +311,7 @@ def _load_services(
     if not paths:
         reader.problems.append(Problem(str(directory.name), 1, "(directory)", "no service files found"))
     for path in paths:
-        doc, service = _load_doc(reader, path, _SERVICE)
+        doc, service = _load_doc(reader, path, Service)
         if service is None or doc is None:
             continue
         if service.key != path.stem:

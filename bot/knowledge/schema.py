@@ -14,7 +14,7 @@ CheckKind = Literal["config_rule", "security_hub"]
 Status = Literal["current", "retired"]
 
 Url = Annotated[str, Meta(pattern=r"^https://[^\s]+$")]
-# the loader strips every string first (bot.knowledge.loader), so "min_length=1" means "not blank"
+# every string is stripped before it is converted (bot.knowledge.validation), so "min_length=1" means "not blank"
 Text = Annotated[str, Meta(min_length=1)]
 Key = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 
