@@ -189,6 +189,7 @@ def load_knowledge(directory: Path | str, overlay_path: Path | None = None) -> K
             refs.check_tools(layer_doc, ("layers", key, "tools"), layer.tools)
     reader.problems.extend(service_problems)
     _check_aliases(reader, services, service_docs)
+    _check_acts_on(reader, services, service_docs)
     overlay = _load_overlay(reader, overlay_path or root / OVERLAY_FILE, services, topics, required=bool(overlay_path))
     catalog = _load_catalog(reader, root / CATALOG_FILE, services)
 
@@ -326,7 +327,7 @@ def _load_services(
     return services, docs, deferred
 
 
-_NAME_FIELDS = frozenset({"key", "name", "aliases", "weak_aliases"})
+_NAME_FIELDS = frozenset({"key", "name", "aliases", "weak_aliases", "acts_on"})
 
 
 def _names_only(doc: _Document) -> _Document:
@@ -381,6 +382,17 @@ class _References:
 def _retired(kind: str, key: str, retired: Retirement | None) -> str:
     assert retired is not None
     return f"{kind} {key!r} was retired on {retired.date.isoformat()} ({retired.source}); recommend a current one"
+
+
+def _check_acts_on(reader: _Reader, services: dict[str, Service], docs: dict[str, _Document]) -> None:
+    """`acts_on` names other curated services. Checked only when every file loaded: a broken file would
+    otherwise be reported again by each service that acts on it."""
+    if reader.problems:
+        return
+    for key, service in services.items():
+        for i, other in enumerate(service.acts_on):
+            if other not in services or other == key:
+                reader.report(docs[key], ("acts_on", i), f"{other!r} is not another curated service")
 
 
 def _check_aliases(reader: _Reader, services: dict[str, Service], docs: dict[str, _Document]) -> None:

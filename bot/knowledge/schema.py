@@ -69,6 +69,9 @@ class Service(Model, frozen=True, kw_only=True):
     # question names no other service: "who patches mysql on ec2" is about EC2.
     weak_aliases: tuple[Text, ...] = ()
     model: ServiceModel
+    # Services whose resources this one inspects, records or protects (Macie: S3). Named beside one of
+    # them, this service is what the question is about: "Macie findings for S3 buckets" is Macie's.
+    acts_on: tuple[Key, ...] = ()
     summary: Text
     responsibilities: Annotated[tuple[Responsibility, ...], Meta(min_length=1)]
     misconfigurations: tuple[Misconfiguration, ...] = ()

@@ -490,14 +490,16 @@ class Matcher:
 
     def _subjects(self, reading: Reading, infrastructure_yields: bool = True) -> list[str]:
         """The named services that are subjects, in the order asked. A service that is only context
-        yields: the usual tool for the duty asked (KMS for keys), one the other lists as a tool, or
-        (unless `infrastructure_yields` is off) the infrastructure the other runs in (VPC, EC2)."""
+        yields: one another named service acts on (S3 beside Macie), the usual tool for the duty asked
+        (KMS for keys), one the other lists as a tool, or (unless `infrastructure_yields` is off) the
+        infrastructure the other runs in (VPC, EC2)."""
         services = self.knowledge.services
         named = list(dict.fromkeys(h.key for h in reading.services))
         concept = self._concept_for(reading.topics[0][0]) if reading.topics else None
         topic_tools = set(concept.tools) if concept else set()
         tools_of = {k: {t for item in services[k].responsibilities for t in item.tools} for k in named}
         context_rules = [
+            lambda k, rest: any(k in services[o].acts_on for o in rest if o != k),
             lambda k, rest: k in topic_tools,
             lambda k, rest: any(k in tools_of[o] for o in rest if o != k),
         ]

@@ -264,3 +264,10 @@ def test_an_empty_source_list_is_named(knowledge_copy):
     assert _problems(knowledge_copy) == [
         f"knowledge/services/ec2.yaml:{line}: responsibilities.0.sources: must not be empty"
     ]
+
+
+def test_acts_on_names_another_curated_service(knowledge_copy):
+    _edit(knowledge_copy / "services" / "macie.yaml", "acts_on: [s3]", "acts_on: [s3, nosuchservice, macie]")
+    problems = _problems(knowledge_copy)
+    assert any(p.endswith("acts_on.1: 'nosuchservice' is not another curated service") for p in problems), problems
+    assert any(p.endswith("acts_on.2: 'macie' is not another curated service") for p in problems), problems

@@ -61,6 +61,20 @@ def test_client_side_encryption_is_yours_whatever_the_service_does(matcher):
     assert said(matcher, question) == ("answered", "s3", "Customer")
 
 
+@pytest.mark.parametrize(
+    ("question", "service"),
+    [
+        ("who runs the macie sensitive data discovery jobs on our s3 buckets?", "macie"),
+        ("does inspector scan our lambda functions by itself or do we switch that on?", "inspector"),
+        ("aws backup plans for the dynamodb tables: who sets how long recovery points are kept?", "backup"),
+    ],
+)
+def test_a_service_that_acts_on_another_is_the_subject(matcher, question, service):
+    """S3 beside Macie is what Macie looks at, so Macie's card answers (knowledge: `acts_on`)."""
+    answer = matcher.match(question)
+    assert (answer.status, answer.service) == ("answered", service)
+
+
 # 3. headline owners follow AWS's own statement
 def test_managed_database_patching_is_aws_per_the_rds_user_guide(matcher):
     answer = matcher.match("who patches rds?")
