@@ -155,6 +155,14 @@ class SideWords(Model, frozen=True, kw_only=True):
     # a clause of an item's AWS text that opens with one of these says what AWS makes available for
     # you to use ("Offers private APIs"), so it points at neither side
     capability: tuple[Text, ...] = ()
+    # "once SSE is on, who encrypts the records?": a clause that opens with one of `given` and holds one
+    # of `given_states` takes the customer's act as done, so the question asks who does the work after it
+    given: tuple[Text, ...] = ()
+    given_states: tuple[Text, ...] = ()
+    # the verb asked about ("who <verb>") votes double; these words between "who" and it are skipped
+    helpers: tuple[Text, ...] = ()
+    # a side word right after one of these does not vote ("if we never pick a key")
+    negations: tuple[Text, ...] = ()
 
 
 class LayerFile(Model, frozen=True, kw_only=True):

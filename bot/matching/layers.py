@@ -28,6 +28,8 @@ ECHO_SCALE = 10.0  # a clause echoed by words of this much rarity (about one rar
 TEXT_VOTE_CAP = 1.0  # ...and no clause counts more
 SIDE_MARGIN = 0.5  # one side must lead by this much to answer that side of a shared item
 FLIP_MARGIN = 1.0  # and by this much to answer the other side of an item one party owns
+NEGATION_REACH = 2  # "never pick", "nothing is configured": a negation this many words before a side word
+GIVEN_VOTE = 1.0  # a customer act stated as done ("once SSE is on, who ...") leaves the work after it to AWS
 
 
 def _stems(text: str) -> tuple[str, ...]:
@@ -46,6 +48,12 @@ class LayerIndex:
     phrases_by_stem: dict[str, list[tuple[str, tuple[str, ...]]]]
     side_words: dict[str, tuple[tuple[tuple[str, ...], float], ...]]  # party -> (phrase, weight)
     rules: dict[tuple[str, ServiceModel | None], Concept]  # (layer, model) -> its general-rule answer
+    given: tuple[tuple[str, ...], ...] = ()  # openers of a clause that states a customer act as done
+    given_states: tuple[tuple[str, ...], ...] = ()  # "enabled", "turned on": the act that clause states
+    asking: frozenset[str] = frozenset()  # "who", "which": where the question proper starts
+    asking_nouns_follow: frozenset[str] = frozenset()  # "which" is followed by a noun ("which party")
+    helpers: frozenset[str] = frozenset()  # "has to", "is responsible for": skipped to reach the verb
+    negations: frozenset[str] = frozenset()  # "never", "not": the side word after one does not vote
 
     def named(self, sequence: list[str]) -> list[LayerHit]:
         """Layers whose phrases stand in the question, most specific first; a layer named only by words
@@ -100,12 +108,55 @@ class LayerIndex:
             owner = self.owner(hit.key, model)
             if owner in ("AWS", "Customer") and self.layers[hit.key].picks_side:
                 votes[owner] += LAYER_VOTE
+        given = self.given_clause(sequence)
+        rest = [*sequence[: given[0]], *sequence[given[1] :]] if given else list(sequence)
+        verb = self.asked_verb(rest)
         for party, phrases in self.side_words.items():
-            votes[party] += max((weight for phrase, weight in phrases if has_phrase(sequence, phrase)), default=0.0)
+            # only the customer's verbs: "who detects threats" names what a tool the customer turns on does
+            at = verb if party == "Customer" else None
+            votes[party] += max((self._word_vote(rest, phrase, weight, at) for phrase, weight in phrases), default=0.0)
+        if given and not votes["Customer"]:
+            votes["AWS"] += GIVEN_VOTE
         difference = votes["AWS"] - votes["Customer"]
         if difference == 0:
             return None, 0.0
         return ("AWS" if difference > 0 else "Customer"), abs(difference)
+
+    def _word_vote(self, sequence: Sequence[str], phrase: tuple[str, ...], weight: float, verb: int | None) -> float:
+        """A side word's vote where it stands: double as the verb asked about ("which party turns on ..."),
+        none where a negation just before it says the act is not done ("if we never pick a key")."""
+        size = len(phrase)
+        best = 0.0
+        for i in range(len(sequence) - size + 1):
+            if tuple(sequence[i : i + size]) != phrase:
+                continue
+            if not self.negations.isdisjoint(sequence[max(0, i - NEGATION_REACH) : i]):
+                continue
+            best = max(best, weight * (2 if i == verb else 1))
+        return best
+
+    def asked_verb(self, sequence: Sequence[str]) -> int | None:
+        """Where the verb of "who <verb>", "which party <verb>" stands, past helping words ("has to")."""
+        at = next((i for i, w in enumerate(sequence) if w in self.asking), None)
+        if at is None:
+            return None
+        at += 1 + (sequence[at] in self.asking_nouns_follow and at + 1 < len(sequence))
+        while at < len(sequence) and sequence[at] in self.helpers:
+            at += 1
+        return at if at < len(sequence) else None
+
+    def given_clause(self, sequence: Sequence[str]) -> tuple[int, int] | None:
+        """Where a clause like "once encryption is enabled" stands (start, end): from its opener to the next
+        asking word ("who") or the end. Its own words ("enabled") do not vote: that act is done."""
+        for start in range(len(sequence)):
+            opener = next((g for g in self.given if tuple(sequence[start : start + len(g)]) == g), None)
+            if opener is None:
+                continue
+            end = next((i for i in range(start + len(opener), len(sequence)) if sequence[i] in self.asking), None)
+            clause = sequence[start : end if end is not None else len(sequence)]
+            if any(has_phrase(clause, state) for state in self.given_states):
+                return start, start + len(clause)
+        return None
 
     def side(self, hits: Sequence[LayerHit], sequence: Sequence[str], model: ServiceModel | None) -> Party | None:
         """The side the question asks about, when one side leads by SIDE_MARGIN."""
@@ -205,6 +256,12 @@ def build_layer_index(knowledge: Knowledge) -> LayerIndex:
             "Customer": _weighted(sides.customer, sides.customer_strong),
         },
         rules=rules,
+        given=tuple(_stems(t) for t in sides.given),
+        given_states=tuple(_stems(t) for t in sides.given_states),
+        asking=frozenset(stem(w) for w in knowledge.vocabulary.asking_words),
+        asking_nouns_follow=frozenset(stem(w) for w in knowledge.vocabulary.asking_words if w in ("which", "whose")),
+        helpers=frozenset(stem(w) for w in sides.helpers),
+        negations=frozenset(stem(w) for w in sides.negations),
     )
 
 

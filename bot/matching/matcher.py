@@ -490,8 +490,8 @@ class Matcher:
 
     def _subjects(self, reading: Reading, infrastructure_yields: bool = True) -> list[str]:
         """The named services that are subjects, in the order asked. A service that is only context
-        yields: one another named service acts on (S3 beside Macie), the usual tool for the duty asked
-        (KMS for keys), one the other lists as a tool, or (unless `infrastructure_yields` is off) the
+        yields: the usual tool for the duty asked (KMS for keys), one the other lists as a tool, and
+        (unless `infrastructure_yields` is off) one another named service acts on (S3 beside Macie) or the
         infrastructure the other runs in (VPC, EC2)."""
         services = self.knowledge.services
         named = list(dict.fromkeys(h.key for h in reading.services))
@@ -499,11 +499,11 @@ class Matcher:
         topic_tools = set(concept.tools) if concept else set()
         tools_of = {k: {t for item in services[k].responsibilities for t in item.tools} for k in named}
         context_rules = [
-            lambda k, rest: any(k in services[o].acts_on for o in rest if o != k),
             lambda k, rest: k in topic_tools,
             lambda k, rest: any(k in tools_of[o] for o in rest if o != k),
         ]
-        if infrastructure_yields:
+        if infrastructure_yields:  # software they run themselves: the host they run it on stays a subject
+            context_rules.insert(0, lambda k, rest: any(k in services[o].acts_on for o in rest if o != k))
             context_rules.append(lambda k, rest: services[k].model == "infrastructure")
         subjects = named
         for is_context in context_rules:

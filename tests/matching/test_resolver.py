@@ -32,6 +32,7 @@ def said(matcher, question: str) -> tuple[str, str | None, str | None]:
         ("who patches the host os under our fargate tasks?", "fargate"),
         ("who keeps the hypervisor under our lambda functions secure?", "lambda"),
         ("data centre guards for the s3 region - aws or us?", "s3"),
+        ("when the physical drive behind our ebs volume is retired, who sanitizes it?", "ebs"),
     ],
 )
 def test_layers_of_the_cloud_are_aws_for_every_service(matcher, question, service):
@@ -54,6 +55,35 @@ def test_a_side_answer_shows_both_parts_and_says_which_was_asked(matcher):
     answer = matcher.match("who chooses the maintenance window for our neptune cluster?")
     assert answer.side == "Customer" and answer.basis == "side"
     assert answer.item and answer.item.aws and answer.item.customer
+
+
+def test_a_customer_act_stated_as_done_leaves_the_work_after_it_to_aws(matcher):
+    """ "once it is turned on, who encrypts?" asks who does the encrypting; turning it on stays yours."""
+    done = "with server-side encryption turned on for a kinesis data stream, who encrypts the data at rest?"
+    assert said(matcher, done) == ("answered", "kinesis", "AWS")
+    assert said(matcher, "who turns on server-side encryption for a kinesis data stream?") == (
+        "answered",
+        "kinesis",
+        "Customer",
+    )
+
+
+def test_a_negated_customer_act_does_not_point_at_the_customer(matcher):
+    assert said(matcher, "who encrypts a bedrock knowledge base if we never choose a kms key?") == (
+        "answered",
+        "bedrock",
+        "AWS",
+    )
+    assert said(matcher, "who encrypts a bedrock knowledge base if we choose a kms key?") == (
+        "answered",
+        "bedrock",
+        "Customer",
+    )
+
+
+def test_the_verb_asked_about_weighs_more_than_a_word_elsewhere(matcher):
+    """ "who sets up ..." asks about the customer's act, though the item's headline owner is AWS."""
+    assert said(matcher, "who sets up multi-region kms keys for disaster recovery?") == ("answered", "kms", "Customer")
 
 
 def test_client_side_encryption_is_yours_whatever_the_service_does(matcher):
@@ -91,6 +121,12 @@ def test_managed_database_patching_is_aws_per_the_rds_user_guide(matcher):
     ],
 )
 def test_self_managed_software_is_the_customers_on_ec2(matcher, question):
+    assert said(matcher, question) == ("answered", "ec2", "Customer")
+
+
+def test_software_installed_on_ec2_instead_of_a_security_service_is_the_customers_on_ec2(matcher):
+    """Inspector acts on EC2, but software they installed on EC2 themselves keeps EC2 the subject."""
+    question = "an openvas scanner we installed on ec2 instead of amazon inspector - who patches it?"
     assert said(matcher, question) == ("answered", "ec2", "Customer")
 
 
