@@ -104,9 +104,10 @@ class Matcher:
         named = {stem(t) for i, t in enumerate(tokens) if i in used}
         content = [s for s in stems if s not in index.stopwords]
         greeting_stems = set().union(*[g for g in index.greetings if g <= present]) if present else set()
-        off_topic = [p for p in index.off_topic if p <= present]
+        # phrases count where their words stand together: "for ... me" is not the cue "for me"
+        off_topic = [p for p in index.off_topic if p <= present and _adjacent(p, stems)]
         # a cue inside an off-topic phrase ("how do i", "should we use") is not a cue
-        cues = [c for c in index.cues if c <= present and not any(c <= p for p in off_topic)]
+        cues = [c for c in index.cues if c <= present and _adjacent(c, stems) and not any(c <= p for p in off_topic)]
         topics, covered = self._score_topics(present, named, stems)
         return Reading(
             services=services,

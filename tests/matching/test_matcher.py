@@ -66,7 +66,15 @@ def test_greetings_get_help_not_a_fact(matcher, greeting):
 
 
 @pytest.mark.parametrize(
-    "question", ["what's for lunch", "how much does S3 cost", "deploy the frontend", "who patches azure vms"]
+    "question",
+    [
+        "what's for lunch",
+        "how much does S3 cost",
+        "deploy the frontend",
+        "who patches azure vms",
+        "who scored in the soccer match on sunday?",  # "match" is no typo of "patch" in such company
+        "explain in simple terms what a nitro card is",
+    ],
 )
 def test_off_topic_is_declined(matcher, question):
     answer = matcher.match(question)
@@ -154,3 +162,10 @@ def test_matching_and_rendering_never_import_slack():
                 if isinstance(node, ast.ImportFrom):
                     names = [node.module or ""]
                 assert not any(n.startswith(("slack", "slack_bolt", "slack_sdk")) for n in names), path
+
+
+def test_a_cue_of_several_words_counts_only_where_they_stand_together(matcher):
+    """ "for me" is a cue; "for an s3 bucket ... me" is not, so a request to write code is not a question."""
+    reading = matcher.read("write a module for an s3 bucket, send it to me")
+    assert not reading.has_cue
+    assert matcher.read("who patches rds for me?").has_cue
