@@ -155,8 +155,27 @@ class Matcher:
                     used.update(span)
         if not hits:
             hits, used = self._find_weak_services(tokens)
+        else:
+            hits += self._weak_beside_cue(tokens, used)
         hits.sort(key=lambda h: h.start)
         return hits, used
+
+    def _weak_beside_cue(self, tokens: list[str], used: set[int]) -> list[ServiceHit]:
+        """A product name right beside "vs" is the service compared ("Organizations vs WorkSpaces"),
+        even though another service is named. Marks its words used."""
+        weak = self.index.weak_aliases
+        hits = []
+        for cue in (i for i, t in enumerate(tokens) if t in self.explicit_cues):
+            for length in range(min(self.index.max_alias_words, len(tokens)), 0, -1):
+                for start in (cue - length, cue + 1):
+                    span = set(range(start, start + length))
+                    if start < 0 or start + length > len(tokens) or span & used:
+                        continue
+                    key = weak.get("".join(tokens[start : start + length]))
+                    if key:
+                        hits.append(ServiceHit(key, start, length, exact=True, weak=True))
+                        used |= span
+        return hits
 
     def _find_weak_services(self, tokens: list[str]) -> tuple[list[ServiceHit], set[int]]:
         """Product names such as 'postgres' stand for a service only when no service is named."""

@@ -280,3 +280,9 @@ def test_a_control_aws_calls_shared_asked_as_a_whole_with_both_offered_is_shared
 def test_a_side_of_a_shared_control_is_not_answered_as_the_whole_control(matcher, question):
     answer = matcher.match(question)
     assert answer.owner == "Customer" and answer.basis != "layer"
+
+
+def test_a_product_name_beside_vs_is_compared_though_another_service_is_named(matcher):
+    """ "organizations" alone is an ordinary word; right beside "vs" it names the service compared."""
+    answer = matcher.match("organizations vs lambda: who looks after the physical data centres?")
+    assert [(p.service, p.owner) for p in answer.parts] == [("organizations", "AWS"), ("lambda", "AWS")]
