@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from bot.knowledge.labels import Labels
 from bot.knowledge.loader import Knowledge
-from bot.knowledge.schema import Concept, Responsibility, Service
+from bot.knowledge.schema import Concept, Responsibility, Service, ServiceModel
 from bot.knowledge.text import compact, words
 from bot.matching.answer import Answer, Suggestion, concept_answer, item_answer, summary_answer
 from bot.matching.catalog import CatalogIndex, build_catalog_index, general_rule, named_service, uncurated_answer
@@ -374,7 +374,7 @@ class Matcher:
             return self._layer_answer(text, "self_managed", service, confidence)
         layers = [h for h in reading.layers if self.layers.layers[h.key].picks_side]
         echoes = self.clauses.echoes(item, frozenset(reading.sequence))
-        leaning, by = self.layers.lead(layers, reading.sequence, service.model, echoes)
+        leaning, by = self.layers.lead(layers, reading.sequence, self._model_asked(service, reading), echoes)
         side = leaning if by >= (SIDE_MARGIN if item.owner == "Shared" else FLIP_MARGIN) else None
         party = side_owner(item, side, self.labels)
         if party:
@@ -390,6 +390,13 @@ class Matcher:
             # "who does X?" wants one party; a split duty without a side asked is asked back, both parts shown
             return self._both_sides(answer, service)
         return answer
+
+    def _model_asked(self, service: Service, reading: Reading) -> ServiceModel:
+        """A container service asked about on EC2 ("ECS on our EC2 container instances") is asked about
+        the instances it runs on: their layers are owned as under the infrastructure model."""
+        services = self.knowledge.services
+        on_infrastructure = any(services[h.key].model == "infrastructure" for h in reading.services)
+        return "infrastructure" if service.model == "container" and on_infrastructure else service.model
 
     def _both_sides(self, answer: Answer, service: Service) -> Answer:
         label = f"{service.name}: {self._label(answer.topic or '')}"

@@ -130,6 +130,12 @@ def test_software_installed_on_ec2_instead_of_a_security_service_is_the_customer
     assert said(matcher, question) == ("answered", "ec2", "Customer")
 
 
+def test_a_container_service_on_ec2_owns_its_layers_as_ec2_does(matcher):
+    """Under the container model the guest OS is AWS's; EKS nodes on EC2 are instances you run."""
+    question = "eks on ec2 worker nodes we manage: who keeps the guest operating system patched?"
+    assert said(matcher, question) == ("answered", "eks", "Customer")
+
+
 def test_self_hosted_product_is_not_the_managed_services_card(matcher):
     answer = matcher.match("we self-host kafka, who patches it?")
     assert (answer.status, answer.owner) == ("answered", "Customer")
