@@ -72,6 +72,9 @@ class Service(Model, frozen=True, kw_only=True):
     # Services whose resources this one inspects, records or protects (Macie: S3). Named beside one of
     # them, this service is what the question is about: "Macie findings for S3 buckets" is Macie's.
     acts_on: tuple[Key, ...] = ()
+    # A place other services send data (S3 buckets, CloudWatch Logs): named after "to" / "into" beside
+    # another service, it is where something goes, not the subject ("Redshift snapshots into S3").
+    destination: bool = False
     summary: Text
     responsibilities: Annotated[tuple[Responsibility, ...], Meta(min_length=1)]
     misconfigurations: tuple[Misconfiguration, ...] = ()
@@ -255,6 +258,10 @@ class Vocabulary(Model, frozen=True, kw_only=True):
     explicit_comparison_cues: tuple[Text, ...] = ()
     # the words that open the clause all compared sides share ("... vs ...: who patches the engine?")
     asking_words: tuple[Text, ...] = ()
+    # words that send something to a service ("logs to S3"), and the words that may stand between
+    destination_words: tuple[Text, ...] = ()
+    destination_fillers: tuple[Text, ...] = ()
+    destination_verbs: tuple[Text, ...] = ()
     # a question offering these as an answer ("AWS alone, us alone, or both?") asks whether a duty is split
     split_cues: tuple[Text, ...] = ()
     # how an item's text says a side has nothing to do, and words that make a text an obligation

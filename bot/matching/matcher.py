@@ -45,6 +45,7 @@ TIE_MARGIN = 0.3
 TEXT_MATCH_MIN = 1.5  # sum of word rarities; one word unique to an item scores 1
 TEXT_MATCH_MARGIN = 0.5
 TEXT_MATCH_CONFIDENCE = 0.75
+DESTINATION_REACH = 8  # "backs up an Aurora DB cluster volume to S3": the sending verb stands this close
 OR_GAP = 3  # "or" compares two services only with at most this many words between them ("rds or the ec2")
 
 
@@ -90,6 +91,9 @@ class Matcher:
         self.comparison_cues = frozenset(knowledge.vocabulary.comparison_cues)
         self.explicit_cues = frozenset(knowledge.vocabulary.explicit_comparison_cues)
         self.asking_words = frozenset(knowledge.vocabulary.asking_words)
+        self.destination_words = frozenset(knowledge.vocabulary.destination_words)
+        self.destination_fillers = frozenset(knowledge.vocabulary.destination_fillers)
+        self.destination_verbs = frozenset(knowledge.vocabulary.destination_verbs)
         self.split_cues = tuple(tuple(words(cue)) for cue in knowledge.vocabulary.split_cues)
         self.catalog: CatalogIndex = build_catalog_index(knowledge)
 
@@ -517,7 +521,8 @@ class Matcher:
 
     def _subjects(self, reading: Reading, infrastructure_yields: bool = True) -> list[str]:
         """The named services that are subjects, in the order asked. A service that is only context
-        yields: the usual tool for the duty asked (KMS for keys), one the other lists as a tool, and
+        yields: one named as where something is sent ("snapshots into S3"), the usual tool for the duty
+        asked (KMS for keys), one the other lists as a tool, and
         (unless `infrastructure_yields` is off) one another named service acts on (S3 beside Macie) or the
         infrastructure the other runs in (VPC, EC2)."""
         services = self.knowledge.services
@@ -525,7 +530,9 @@ class Matcher:
         concept = self._concept_for(reading.topics[0][0]) if reading.topics else None
         topic_tools = set(concept.tools) if concept else set()
         tools_of = {k: {t for item in services[k].responsibilities for t in item.tools} for k in named}
+        destinations = {h.key for h in reading.services if services[h.key].destination and self._sent_to(reading, h)}
         context_rules = [
+            lambda k, rest: k in destinations,
             lambda k, rest: k in topic_tools,
             lambda k, rest: any(k in tools_of[o] for o in rest if o != k),
         ]
@@ -537,6 +544,17 @@ class Matcher:
             if len(subjects) > 1:
                 subjects = [k for k in subjects if not is_context(k, subjects)] or subjects
         return list(subjects)
+
+    def _sent_to(self, reading: Reading, hit: ServiceHit) -> bool:
+        """Whether the service is named as where something goes: "to", "into" before it, past fillers,
+        after a verb that sends ("delivers the logs to an S3 bucket", not "permissions to S3 buckets")."""
+        tokens = reading.tokens
+        at = hit.start - 1
+        while at >= 0 and tokens[at] in self.destination_fillers:
+            at -= 1
+        if at < 0 or tokens[at] not in self.destination_words:
+            return False
+        return not self.destination_verbs.isdisjoint(tokens[max(0, at - DESTINATION_REACH) : at])
 
     def _item_for(self, service: Service, ranked: list[tuple[str, float]]) -> tuple[Responsibility, str, float] | None:
         """Best item of a service for the ranked topics: the topic itself, a narrower one, a broader one."""

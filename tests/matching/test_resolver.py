@@ -105,6 +105,14 @@ def test_a_service_that_acts_on_another_is_the_subject(matcher, question, servic
     assert (answer.status, answer.service) == ("answered", service)
 
 
+def test_a_service_named_as_where_something_is_sent_is_context(matcher):
+    """S3 after "logs ... to" is where the logs go; the load balancer's card answers."""
+    answer = matcher.match("who writes the nlb access logs to our s3 bucket?")
+    assert (answer.status, answer.service) == ("answered", "elb")
+    # "access to the s3 bucket" sends nothing there: S3 stays a subject beside Lambda, so the bot asks back
+    assert matcher.match("which party grants the lambda function access to the s3 bucket?").status == "ambiguous"
+
+
 # 3. headline owners follow AWS's own statement
 def test_managed_database_patching_is_aws_per_the_rds_user_guide(matcher):
     answer = matcher.match("who patches rds?")
