@@ -390,8 +390,9 @@ class Matcher:
         if item.owner != "Shared" and by >= SIDE_MARGIN and side_owner(item, leaning, self.labels):
             # the question leans to the side the item's owner does not hold: ask back, never guess
             return self._both_sides(answer, service)
-        if item.owner == "Shared" and by > 0 and not reading.asks_split:
-            # "who does X?" wants one party; a split duty without a side asked is asked back, both parts shown
+        if item.owner == "Shared" and (by > 0 or min(echoes) > 0) and not reading.asks_split:
+            # "who does X?" wants one party; a split duty without a side asked (a lean too small, or a
+            # question echoing both parts alike) is asked back, both parts shown
             return self._both_sides(answer, service)
         return answer
 
