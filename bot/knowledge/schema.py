@@ -166,6 +166,8 @@ class SideWords(Model, frozen=True, kw_only=True):
     helpers: tuple[Text, ...] = ()
     # a side word right after one of these does not vote ("if we never pick a key")
     negations: tuple[Text, ...] = ()
+    # nouns that stem like a side word ("configuration" like "configure"): they name a thing, not an act
+    noun_forms: tuple[Text, ...] = ()
 
 
 class LayerFile(Model, frozen=True, kw_only=True):

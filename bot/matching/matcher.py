@@ -91,6 +91,7 @@ class Matcher:
         self.comparison_cues = frozenset(knowledge.vocabulary.comparison_cues)
         self.explicit_cues = frozenset(knowledge.vocabulary.explicit_comparison_cues)
         self.asking_words = frozenset(knowledge.vocabulary.asking_words)
+        self.noun_forms = frozenset(knowledge.side_words.noun_forms)
         self.destination_words = frozenset(knowledge.vocabulary.destination_words)
         self.destination_fillers = frozenset(knowledge.vocabulary.destination_fillers)
         self.destination_verbs = frozenset(knowledge.vocabulary.destination_verbs)
@@ -102,7 +103,8 @@ class Matcher:
         index = self.index
         tokens = words(text)
         services, used = self._find_services(tokens)
-        stems = [self._known_stem(t) for i, t in enumerate(tokens) if i not in used]
+        kept = [t for i, t in enumerate(tokens) if i not in used]
+        stems = [self._known_stem(t) for t in kept]
         present = set(stems)
         # words of a service's name still count inside a longer duty phrase ("vpc endpoint")
         named = {stem(t) for i, t in enumerate(tokens) if i in used}
@@ -125,7 +127,8 @@ class Matcher:
             content_words=len(content),
             unexplained_words=sum(1 for s in content if s not in index.known_stems),
             words=frozenset(content),
-            sequence=tuple(stems),
+            # a noun that stems like a configuring verb ("configuration") keeps its own form: not an act
+            sequence=tuple(t if t in self.noun_forms else s for t, s in zip(kept, stems, strict=True)),
             tokens=tuple(tokens),
             layers=tuple(self.layers.named([stem(t) for i, t in enumerate(tokens) if i not in used])),
             comparison=not self.comparison_cues.isdisjoint(tokens),

@@ -81,6 +81,11 @@ def test_a_negated_customer_act_does_not_point_at_the_customer(matcher):
     )
 
 
+def test_a_noun_that_stems_like_a_configuring_verb_is_not_the_customers_act(matcher):
+    """ "configuration" stems as "configure" does; configuration management as a whole is shared."""
+    assert said(matcher, "who owns configuration management on aws?") == ("answered", None, "Shared")
+
+
 def test_the_verb_asked_about_weighs_more_than_a_word_elsewhere(matcher):
     """ "who sets up ..." asks about the customer's act, though the item's headline owner is AWS."""
     assert said(matcher, "who sets up multi-region kms keys for disaster recovery?") == ("answered", "kms", "Customer")
