@@ -74,6 +74,7 @@ def test_greetings_get_help_not_a_fact(matcher, greeting):
         "who patches azure vms",
         "who scored in the soccer match on sunday?",  # "match" is no typo of "patch" in such company
         "explain in simple terms what a nitro card is",
+        "how long does it take to pass the security specialty exam?",
     ],
 )
 def test_off_topic_is_declined(matcher, question):

@@ -86,6 +86,13 @@ def test_a_noun_that_stems_like_a_configuring_verb_is_not_the_customers_act(matc
     assert said(matcher, "who owns configuration management on aws?") == ("answered", None, "Shared")
 
 
+def test_switching_off_aws_s_part_leaves_the_duty_with_the_customer(matcher):
+    question = (
+        "we switched off managed updates for our elastic beanstalk environment - who patches the platform from now on?"
+    )
+    assert said(matcher, question) == ("answered", "elastic_beanstalk", "Customer")
+
+
 def test_the_verb_asked_about_weighs_more_than_a_word_elsewhere(matcher):
     """ "who sets up ..." asks about the customer's act, though the item's headline owner is AWS."""
     assert said(matcher, "who sets up multi-region kms keys for disaster recovery?") == ("answered", "kms", "Customer")
