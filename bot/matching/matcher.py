@@ -329,7 +329,9 @@ class Matcher:
         service, rivals, confidence = self._pick_service(reading)
         fixed = self.layers.fixed(reading.layers)
         if fixed and not self._item_on(service, self.layers.layers[fixed.key].topic):
-            return self._layer_answer(text, fixed.key, service, confidence)
+            # the same for every service: asked of several at once, it is answered for none in particular
+            several = len(self._subjects(reading)) > 1
+            return self._layer_answer(text, fixed.key, None if several else service, confidence)
         split = self._whole_shared_control(reading)
         if split:  # "is data protection for AppSync AWS's alone, ours, or shared?": a control AWS calls shared
             return self._layer_answer(text, split.key, service, confidence)

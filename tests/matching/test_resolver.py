@@ -33,6 +33,8 @@ def said(matcher, question: str) -> tuple[str, str | None, str | None]:
         ("who keeps the hypervisor under our lambda functions secure?", "lambda"),
         ("data centre guards for the s3 region - aws or us?", "s3"),
         ("when the physical drive behind our ebs volume is retired, who sanitizes it?", "ebs"),
+        # the same for every service, so asked of two it is answered for neither in particular
+        ("who guards the data centres that run our rds and dynamodb tables?", None),
     ],
 )
 def test_layers_of_the_cloud_are_aws_for_every_service(matcher, question, service):
