@@ -51,8 +51,7 @@ class LayerIndex:
     given: tuple[tuple[str, ...], ...] = ()  # openers of a clause that states a customer act as done
     given_states: tuple[tuple[str, ...], ...] = ()  # "enabled", "turned on": the act that clause states
     asking: frozenset[str] = frozenset()  # "who", "which": where the question proper starts
-    asking_nouns_follow: frozenset[str] = frozenset()  # "which" is followed by a noun ("which party")
-    helpers: frozenset[str] = frozenset()  # "has to", "is responsible for": skipped to reach the verb
+    helpers: frozenset[str] = frozenset()  # "party", "has to", "responsible for": skipped to reach the verb
     negations: frozenset[str] = frozenset()  # "never", "not": the side word after one does not vote
 
     def named(self, sequence: list[str]) -> list[LayerHit]:
@@ -140,7 +139,7 @@ class LayerIndex:
         at = next((i for i, w in enumerate(sequence) if w in self.asking), None)
         if at is None:
             return None
-        at += 1 + (sequence[at] in self.asking_nouns_follow and at + 1 < len(sequence))
+        at += 1
         while at < len(sequence) and sequence[at] in self.helpers:
             at += 1
         return at if at < len(sequence) else None
@@ -259,7 +258,6 @@ def build_layer_index(knowledge: Knowledge) -> LayerIndex:
         given=tuple(_stems(t) for t in sides.given),
         given_states=tuple(_stems(t) for t in sides.given_states),
         asking=frozenset(stem(w) for w in knowledge.vocabulary.asking_words),
-        asking_nouns_follow=frozenset(stem(w) for w in knowledge.vocabulary.asking_words if w in ("which", "whose")),
         helpers=frozenset(stem(w) for w in sides.helpers),
         negations=frozenset(stem(w) for w in sides.negations),
     )

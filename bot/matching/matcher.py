@@ -528,8 +528,8 @@ class Matcher:
     def _subjects(self, reading: Reading, infrastructure_yields: bool = True) -> list[str]:
         """The named services that are subjects, in the order asked. A service that is only context
         yields: one named as where something is sent ("snapshots into S3"), the usual tool for the duty
-        asked (KMS for keys), one the other lists as a tool, and
-        (unless `infrastructure_yields` is off) one another named service acts on (S3 beside Macie) or the
+        asked (KMS for keys), one the other lists as a tool, and (unless `infrastructure_yields` is off:
+        software they run themselves) one another named service acts on (S3 beside Macie) or the
         infrastructure the other runs in (VPC, EC2)."""
         services = self.knowledge.services
         named = list(dict.fromkeys(h.key for h in reading.services))
@@ -542,7 +542,7 @@ class Matcher:
             lambda k, rest: k in topic_tools,
             lambda k, rest: any(k in tools_of[o] for o in rest if o != k),
         ]
-        if infrastructure_yields:  # software they run themselves: the host they run it on stays a subject
+        if infrastructure_yields:
             context_rules.insert(0, lambda k, rest: any(k in services[o].acts_on for o in rest if o != k))
             context_rules.append(lambda k, rest: services[k].model == "infrastructure")
         subjects = named
